@@ -1,0 +1,106 @@
+# memboot: build, test, install.
+#
+#   make            build/memdiskfind, build/memdisk-attach (static)
+#   make check      install test dependencies, then unit, fuzz and boot tests
+#   make demo       a real boot through a memdisk in QEMU, narrated
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# The Linux tools are linked statically against musl (musl-gcc) so that they
+# run in any initramfs; unit tests are host programs under ASan and UBSan.
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+
+TOOLCC    ?= musl-gcc
+HOSTCC    ?= gcc
+FUZZCC    ?= clang
+FUZZ_SECONDS ?= 20
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+CFLAGS_COMMON := -std=gnu11 $(WARN) -Ilib -Itools
+TOOL_CFLAGS   := $(CFLAGS_COMMON) -Os -static -ffunction-sections -fdata-sections \
+                 -D_FILE_OFFSET_BITS=64
+TOOL_LDFLAGS  := -static -Wl,--gc-sections -s
+SAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined \
+                 -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC   := lib/mbft_scan.c lib/memmap.c lib/mdinfo.c lib/nbd_proto.c lib/mbft_build.c
+LIB_HDR   := $(wildcard lib/*.h) $(wildcard tools/*.h)
+TOOL_COMMON := tools/util.c tools/finder.c
+
+TOOLS     := $(BUILD)/memdiskfind $(BUILD)/memdisk-attach
+UNIT_TESTS := $(BUILD)/tests/unit_tests
+FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem
+
+.DELETE_ON_ERROR:
+.PHONY: all check deps unit fuzz boot demo install uninstall clean sizes
+
+all: $(TOOLS) sizes
+
+$(BUILD)/memdiskfind: tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
+
+$(BUILD)/memdisk-attach: tools/memdisk-attach.c tools/nbd_server.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdisk-attach.c tools/nbd_server.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
+
+sizes: $(TOOLS)
+	@for f in $(TOOLS); do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done
+
+# ---- tests ----------------------------------------------------------------
+
+$(BUILD)/tests/unit_tests: tests/unit/*.c tests/unit/*.h tools/nbd_server.c tools/util.c $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/*.c tools/nbd_server.c tools/util.c $(LIB_SRC)
+
+$(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CFLAGS_COMMON) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRC)
+
+deps:
+	@scripts/deps.sh
+
+unit: $(UNIT_TESTS)
+	$(UNIT_TESTS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    n=$$(basename $$f); mkdir -p $(BUILD)/fuzz-corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	        $(BUILD)/fuzz-corpus/$$n tests/fuzz/seeds/$${n#fuzz_} 2>$(BUILD)/fuzz-$$n.log \
+	        || { tail -40 $(BUILD)/fuzz-$$n.log; exit 1; }; \
+	    grep -E '^Done|^#[0-9]+ *DONE' $(BUILD)/fuzz-$$n.log | tail -1; \
+	done
+
+boot: $(TOOLS)
+	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/run.sh
+
+# The README's test command: dependencies, build, then every test.
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) fuzz
+	$(MAKE) boot
+
+demo: deps
+	$(MAKE) all
+	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/demo.sh
+
+install: $(TOOLS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 docs/man/memdiskfind.1 docs/man/memdisk-attach.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/memdiskfind $(DESTDIR)$(BINDIR)/memdisk-attach
+	rm -f $(DESTDIR)$(MANDIR)/man1/memdiskfind.1 $(DESTDIR)$(MANDIR)/man1/memdisk-attach.1
+
+clean:
+	rm -rf $(BUILD)

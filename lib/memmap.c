@@ -1,0 +1,193 @@
+/**
+ * @file memmap.c
+ *
+ * Parsing /proc/iomem and the questions the finder asks of it.
+ */
+#include "memmap.h"
+
+#include <string.h>
+
+#include "memdisk_abi.h"
+
+/** Value of one hex digit, or -1. */
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/** Parse a hex number (at most 16 digits) at *p; advance *p. 0 on success. */
+static int parse_hex(const char **p, uint64_t *out)
+{
+	uint64_t v = 0;
+	int digits = 0;
+	int d;
+
+	while ((d = hexval(**p)) >= 0) {
+		if (++digits > 16)
+			return -1;
+		v = (v << 4) | (uint64_t)d;
+		(*p)++;
+	}
+	if (!digits)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/** Classify an entry by its name. */
+static enum memmap_kind classify(const char *name)
+{
+	if (!strcmp(name, "System RAM"))
+		return MEMMAP_RAM;
+	if (!strcmp(name, "Reserved") || !strcmp(name, "reserved"))
+		return MEMMAP_RESERVED;
+	if (!strcmp(name, "Persistent Memory (legacy)") ||
+	    !strcmp(name, "Persistent Memory"))
+		return MEMMAP_PMEM;
+	return MEMMAP_OTHER;
+}
+
+/** Parse one line "  START-END : NAME"; 0 on success. */
+static int parse_line(const char *line, size_t n, struct memmap_entry *e)
+{
+	const char *p = line, *end = line + n;
+	unsigned spaces = 0;
+	size_t nl;
+
+	while (p < end && *p == ' ') {
+		spaces++;
+		p++;
+	}
+	if (parse_hex(&p, &e->start) || *p != '-')
+		return -1;
+	p++;
+	if (parse_hex(&p, &e->end) || e->end < e->start)
+		return -1;
+	if (end - p < 3 || memcmp(p, " : ", 3))
+		return -1;
+	p += 3;
+	nl = (size_t)(end - p);
+	if (nl >= MEMMAP_NAME_MAX)
+		nl = MEMMAP_NAME_MAX - 1;
+	memcpy(e->name, p, nl);
+	e->name[nl] = '\0';
+	e->depth = spaces / 2;
+	e->kind = classify(e->name);
+	return 0;
+}
+
+size_t memmap_parse_iomem(const char *text, struct memmap *m)
+{
+	const char *p = text;
+	int any_nonzero = 0;
+
+	memset(m, 0, sizeof(*m));
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		struct memmap_entry e;
+
+		if (parse_line(p, n, &e) == 0) {
+			if (e.start || e.end)
+				any_nonzero = 1;
+			if (m->n < MEMMAP_MAX_ENTRIES)
+				m->e[m->n++] = e;
+			else
+				m->truncated = 1;
+		}
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	m->all_zero = m->n > 0 && !any_nonzero;
+	return m->n;
+}
+
+uint32_t memmap_scan_base(const struct memmap *m, uint32_t page)
+{
+	uint64_t base = 0;
+	size_t i;
+
+	if (m->all_zero || !page)
+		return 0;
+	for (i = 0; i < m->n; i++) {
+		const struct memmap_entry *e = &m->e[i];
+
+		if (e->depth || e->kind != MEMMAP_RAM || e->start >= BASEMEM_TOP)
+			continue;
+		base = e->end + 1;  /* last such range wins */
+	}
+	if (base > BASEMEM_TOP)
+		base = BASEMEM_TOP;
+	return (uint32_t)(base & ~(uint64_t)(page - 1));
+}
+
+/** Does [a0,a1] overlap [b0,b1] (inclusive ends)? */
+static int overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+	return a0 <= b1 && b0 <= a1;
+}
+
+enum memmap_verdict memmap_check_image(const struct memmap *m, uint64_t start,
+				       uint64_t len,
+				       const struct memmap_entry **culprit)
+{
+	uint64_t last, pos;
+	size_t i;
+	int progress;
+
+	if (culprit)
+		*culprit = NULL;
+	if (!len || start + len < start)
+		return MEMMAP_NOT_COVERED;
+	last = start + len - 1;
+
+	/* A device claimed inside a Reserved range is not RAM. */
+	for (i = 0; i < m->n; i++) {
+		const struct memmap_entry *e = &m->e[i];
+		size_t j;
+
+		if (e->depth || e->kind != MEMMAP_RESERVED)
+			continue;
+		for (j = i + 1; j < m->n && m->e[j].depth > 0; j++) {
+			if (overlaps(start, last, m->e[j].start, m->e[j].end)) {
+				if (culprit)
+					*culprit = &m->e[j];
+				return MEMMAP_OVERLAPS_DEVICE;
+			}
+		}
+	}
+
+	/* Every byte must be in a top-level RAM, Reserved or pmem entry. */
+	pos = start;
+	do {
+		progress = 0;
+		for (i = 0; i < m->n; i++) {
+			const struct memmap_entry *e = &m->e[i];
+
+			if (e->depth || e->kind == MEMMAP_OTHER)
+				continue;
+			if (e->start <= pos && pos <= e->end) {
+				if (e->end >= last)
+					return MEMMAP_IN_RAM;
+				pos = e->end + 1;
+				progress = 1;
+			}
+		}
+	} while (progress);
+
+	for (i = 0; i < m->n; i++) {
+		if (!m->e[i].depth && m->e[i].start <= pos && pos <= m->e[i].end) {
+			if (culprit)
+				*culprit = &m->e[i];
+			break;
+		}
+	}
+	return MEMMAP_NOT_COVERED;
+}

@@ -1,0 +1,57 @@
+/**
+ * @file test.h
+ *
+ * The unit tests' tiny harness: CHECK counts a pass or prints the failing
+ * expression; main() runs every suite and ends with "N passed, N failed".
+ */
+#ifndef MEMBOOT_TEST_H
+#define MEMBOOT_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+
+extern int t_pass, t_fail;
+
+#define CHECK(cond)                                                              \
+	do {                                                                     \
+		if (cond) {                                                      \
+			t_pass++;                                                \
+		} else {                                                         \
+			t_fail++;                                                \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                           \
+	do {                                                                     \
+		unsigned long long _a = (unsigned long long)(a);                 \
+		unsigned long long _b = (unsigned long long)(b);                 \
+		if (_a == _b) {                                                  \
+			t_pass++;                                                \
+		} else {                                                         \
+			t_fail++;                                                \
+			fprintf(stderr, "FAIL %s:%d: %s == %s (%#llx != %#llx)\n", \
+				__FILE__, __LINE__, #a, #b, _a, _b);             \
+		}                                                                \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                          \
+	do {                                                                     \
+		const char *_a = (a), *_b = (b);                                 \
+		if (_a && _b && !strcmp(_a, _b)) {                               \
+			t_pass++;                                                \
+		} else {                                                         \
+			t_fail++;                                                \
+			fprintf(stderr, "FAIL %s:%d: %s == \"%s\" (got \"%s\")\n", \
+				__FILE__, __LINE__, #a, _b ? _b : "(null)",     \
+				_a ? _a : "(null)");                             \
+		}                                                                \
+	} while (0)
+
+void test_memmap(void);
+void test_mbft_scan(void);
+void test_mdinfo(void);
+void test_nbd(void);
+void test_util(void);
+
+#endif /* MEMBOOT_TEST_H */

@@ -1,0 +1,268 @@
+/**
+ * @file test_mbft_scan.c
+ *
+ * The finder's scan: tables it must find, tables it must refuse, and the
+ * SYSLINUX-compatible start rule.
+ */
+#include <stdlib.h>
+
+#include "mbft_build.h"
+#include "mbft_scan.h"
+#include "test.h"
+
+#define BASE     0x9f000u
+#define WIN      (0xa0000u - BASE)
+#define DRIVER   0x9f400u
+#define HOOK     0x9f40au
+#define TABLE    0x9f8c0u
+#define CMDLINE  0x9f9c8u
+#define IMG      0x1fa5c000u
+
+static uint8_t mem[WIN];
+
+static const char iomem[] =
+	"00001000-0009f3ff : System RAM\n"
+	"0009f400-0009ffff : Reserved\n"
+	"00100000-1fa5bfff : System RAM\n"
+	"1fa5c000-1fffffff : Reserved\n"
+	"20000000-febfffff : PCI Bus 0000:00\n";
+
+/** Pointer into the window for a physical address. */
+static uint8_t *P(uint32_t addr)
+{
+	return mem + (addr - BASE);
+}
+
+/** Lay out a driver the way a memdisk does; return the table. */
+static struct mbft *layout(uint32_t sectors, uint8_t shift, const char *cmdline)
+{
+	struct mdi mdi;
+	struct mbft t;
+
+	memset(mem, 0, sizeof(mem));
+	memset(&mdi, 0, sizeof(mdi));
+	mdi.version_major = 6;
+	mdi.version_minor = 4;
+	mdi.diskbuf = IMG;
+	mdi.disksize = sectors;
+	mdi.cmdline_seg = DRIVER >> 4;
+	mdi.cmdline_off = (uint16_t)(CMDLINE - DRIVER);
+	mdi.sector_shift = shift;
+	mdi.old_dosmem = 639;
+	safe_hook_build((struct safe_hook *)P(HOOK), 0xf000e3fe, TABLE);
+	mbft_build(&t, HOOK, &mdi);
+	memcpy(P(TABLE), &t, sizeof(t));
+	strcpy((char *)P(CMDLINE), cmdline);
+	return (struct mbft *)P(TABLE);
+}
+
+/** Scan the window with the standard start and map. */
+static int scan(struct mbft_result *r, const struct memmap *m)
+{
+	return mbft_scan(mem, sizeof(mem), BASE, DRIVER, m, r);
+}
+
+/** A well-formed table is found, and every field comes out. */
+static void test_valid(const struct memmap *m)
+{
+	static struct mbft_result r;
+
+	layout(0xb07, 11, "iso raw");  /* ends just below the top of RAM */
+	CHECK_EQ(scan(&r, m), 1);
+	CHECK_EQ(r.table_addr, TABLE);
+	CHECK_EQ(r.image_addr, IMG);
+	CHECK_EQ(r.image_len, 0xb07ull << 11);
+	CHECK_EQ(r.sector_shift, 11);
+	CHECK(r.has_cmdline);
+	CHECK_STR(r.cmdline, "iso raw");
+	CHECK_EQ(r.n_candidates, 0);
+
+	/* Sector shift 0 means 512-byte sectors. */
+	layout(2880, 0, "floppy");
+	CHECK_EQ(scan(&r, m), 1);
+	CHECK_EQ(r.image_len, 2880 * 512);
+	CHECK_EQ(r.sector_shift, 9);
+
+	/* Without a memory map the range checks still apply. */
+	layout(2880, 9, "");
+	CHECK_EQ(scan(&r, NULL), 1);
+	CHECK_STR(r.cmdline, "");
+}
+
+/** Expect exactly one rejected candidate for the current window. */
+static void expect_reject(const struct memmap *m, enum mbft_reject why, int line)
+{
+	static struct mbft_result r;
+	int found = scan(&r, m);
+
+	if (found || r.n_candidates != 1 || r.candidates[0].why != why) {
+		t_fail++;
+		fprintf(stderr, "FAIL %s:%d: expected rejection '%s', got found=%d n=%u why='%s'\n",
+			__FILE__, line, mbft_reject_str(why), found, r.n_candidates,
+			r.n_candidates ? mbft_reject_str(r.candidates[0].why) : "-");
+	} else {
+		t_pass++;
+	}
+}
+
+/** Every forged or broken table is refused, with the right reason. */
+static void test_rejects(const struct memmap *m)
+{
+	struct mbft *t;
+
+	t = layout(100, 11, "iso");
+	t->checksum++;
+	expect_reject(m, MBFT_BAD_CHECKSUM, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->length = 65;
+	expect_reject(m, MBFT_BAD_LENGTH, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->length = 0x1000;  /* runs past 0xA0000 */
+	expect_reject(m, MBFT_BAD_LENGTH, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->length = 71;
+	mbft_fix_checksum(t, 71);
+	expect_reject(m, MBFT_BAD_MDI_LENGTH, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->safe_hook = 0x7c00;  /* outside the scanned range */
+	mbft_fix_checksum(t, t->length);
+	expect_reject(m, MBFT_BAD_SAFE_HOOK, __LINE__);
+
+	layout(100, 11, "iso");
+	memcpy(P(HOOK + 3), "$INT13XX", 8);
+	expect_reject(m, MBFT_BAD_SAFE_HOOK, __LINE__);
+
+	layout(100, 11, "iso");
+	((struct safe_hook *)P(HOOK))->mbft = TABLE + 16;  /* points elsewhere */
+	expect_reject(m, MBFT_BAD_SAFE_HOOK, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->mdi.cmdline_seg = 0x1000;
+	mbft_fix_checksum(t, t->length);
+	expect_reject(m, MBFT_BAD_CMDLINE, __LINE__);
+
+	layout(100, 11, "iso");
+	memset(P(CMDLINE), 'x', 0xa0000 - CMDLINE);  /* never terminated */
+	expect_reject(m, MBFT_BAD_CMDLINE, __LINE__);
+
+	t = layout(100, 7, "iso");
+	expect_reject(m, MBFT_BAD_SECTOR_SHIFT, __LINE__);
+	t = layout(100, 255, "iso");
+	expect_reject(m, MBFT_BAD_SECTOR_SHIFT, __LINE__);
+
+	t = layout(0, 11, "iso");
+	expect_reject(m, MBFT_BAD_IMAGE_RANGE, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->mdi.diskbuf = 0x7c00;
+	mbft_fix_checksum(t, t->length);
+	expect_reject(m, MBFT_BAD_IMAGE_RANGE, __LINE__);
+
+	t = layout(0x200000, 11, "iso");  /* 4 GiB from 0x1fa5c000: past 4 GiB */
+	expect_reject(m, MBFT_BAD_IMAGE_RANGE, __LINE__);
+
+	t = layout(0x20000, 11, "iso");  /* 256 MiB: past the top of RAM */
+	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->mdi.diskbuf = 0xf0000000;  /* in a PCI window */
+	mbft_fix_checksum(t, t->length);
+	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
+}
+
+/** A bad table before a good one: the good one is found and the bad noted. */
+static void test_first_valid_wins(const struct memmap *m)
+{
+	static struct mbft_result r;
+	struct mbft *t;
+
+	layout(100, 11, "iso");
+	/* A stale copy with a broken checksum, lower in memory. */
+	memcpy(P(0x9f500), P(TABLE), sizeof(*t));
+	P(0x9f500)[20] ^= 0xff;
+	CHECK_EQ(scan(&r, m), 1);
+	CHECK_EQ(r.table_addr, TABLE);
+	CHECK_EQ(r.n_candidates, 1);
+	CHECK_EQ(r.candidates[0].addr, 0x9f500);
+	CHECK_EQ(r.candidates[0].why, MBFT_BAD_CHECKSUM);
+
+	/* A second valid table above the first is not reached. */
+	layout(100, 11, "iso");
+	memcpy(P(0x9fe00), P(TABLE), sizeof(*t));
+	CHECK_EQ(scan(&r, m), 1);
+	CHECK_EQ(r.table_addr, TABLE);
+
+	/* Tables off the 16-byte grid are not seen. */
+	layout(100, 11, "iso");
+	memmove(P(TABLE + 4), P(TABLE), sizeof(*t));
+	memset(P(TABLE), 0, 4);
+	CHECK_EQ(scan(&r, m), 0);
+	CHECK_EQ(r.n_candidates, 0);
+
+	/* Below the start, nothing is seen. */
+	layout(100, 11, "iso");
+	CHECK_EQ(mbft_scan(mem, sizeof(mem), BASE, 0x9fc00, m, &r), 0);
+	CHECK_EQ(r.scan_start, 0x9fc00);
+	CHECK_EQ(r.scan_end, 0xa0000);
+}
+
+/** Truncated windows never read past their end. */
+static void test_truncated(const struct memmap *m)
+{
+	static struct mbft_result r;
+	size_t cut;
+
+	layout(100, 11, "iso");
+	for (cut = 0; cut <= TABLE - BASE + 80; cut += 1) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, mem, cut);
+		mbft_scan(copy, cut, BASE, DRIVER, m, &r);
+		free(copy);
+	}
+	/* The table fits only when the window holds all of it and the cmdline. */
+	CHECK_EQ(mbft_scan(mem, TABLE - BASE + 70, BASE, DRIVER, m, &r), 0);
+	CHECK_EQ(r.n_candidates, 1);
+	CHECK_EQ(r.candidates[0].why, MBFT_BAD_CMDLINE);
+	CHECK_EQ(mbft_scan(mem, TABLE - BASE + 69, BASE, DRIVER, m, &r), 0);
+	CHECK_EQ(r.candidates[0].why, MBFT_BAD_LENGTH);
+}
+
+/** SYSLINUX's start rule and the phram erase size. */
+static void test_start_and_erase(void)
+{
+	uint32_t s;
+
+	CHECK_EQ(mbft_scan_start(637, 0x9f000, &s), 0);
+	CHECK_EQ(s, 0x9f400);
+	CHECK_EQ(mbft_scan_start(600, 0x9f000, &s), 0);  /* below the base: use the base */
+	CHECK_EQ(s, 0x9f000);
+	CHECK_EQ(mbft_scan_start(640, 0x9f000, &s), 1);
+	CHECK_EQ(mbft_scan_start(0, 0x8000, &s), 1);
+	CHECK_EQ(mbft_scan_start(64, 0, &s), 0);
+	CHECK_EQ(mbft_scan_start(63, 0, &s), 1);
+
+	CHECK_EQ(phram_erase_size(0x2c1c000, 4096), 4096);
+	CHECK_EQ(phram_erase_size(0x2c1c800, 4096), 2048);
+	CHECK_EQ(phram_erase_size(1474560, 4096), 4096);
+	CHECK_EQ(phram_erase_size(512 * 3, 4096), 512);
+	CHECK_EQ(phram_erase_size(0, 4096), 0);
+	CHECK_EQ(phram_erase_size(7, 4096), 1);
+	CHECK_EQ(mbft_byte_sum((const uint8_t *)"\x01\xff", 2), 0);
+}
+
+void test_mbft_scan(void)
+{
+	static struct memmap m;
+
+	memmap_parse_iomem(iomem, &m);
+	test_valid(&m);
+	test_rejects(&m);
+	test_first_valid_wins(&m);
+	test_truncated(&m);
+	test_start_and_erase();
+}

@@ -1,0 +1,116 @@
+/**
+ * @file test_memmap.c
+ *
+ * /proc/iomem parsing, the scan base, and the "is this RAM" check.
+ */
+#include "memmap.h"
+#include "test.h"
+
+/* A QEMU guest booted through a memdisk (image reserved at the top of RAM). */
+static const char qemu_iomem[] =
+	"00000000-00000fff : Reserved\n"
+	"00001000-0009f3ff : System RAM\n"
+	"0009f400-0009ffff : Reserved\n"
+	"000a0000-000bffff : PCI Bus 0000:00\n"
+	"000c0000-000c95ff : Video ROM\n"
+	"000f0000-000fffff : Reserved\n"
+	"  000f0000-000fffff : System ROM\n"
+	"00100000-1fa5bfff : System RAM\n"
+	"  01000000-01c01b66 : Kernel code\n"
+	"1fa5c000-1ffdffff : Reserved\n"
+	"1ffe0000-1fffffff : Reserved\n"
+	"20000000-febfffff : PCI Bus 0000:00\n"
+	"  fd000000-fdffffff : 0000:00:02.0\n"
+	"fec00000-fec003ff : IOAPIC 0\n"
+	"fed00000-fed003ff : Reserved\n"
+	"  fed00000-fed003ff : HPET 0\n"
+	"feffc000-feffffff : Reserved\n"
+	"fffc0000-ffffffff : Reserved\n";
+
+/** Parsing keeps every line, with depth and kind. */
+static void test_parse(void)
+{
+	static struct memmap m;
+
+	CHECK_EQ(memmap_parse_iomem(qemu_iomem, &m), 18);
+	CHECK_EQ(m.e[1].start, 0x1000);
+	CHECK_EQ(m.e[1].end, 0x9f3ff);
+	CHECK_EQ(m.e[1].kind, MEMMAP_RAM);
+	CHECK_EQ(m.e[6].depth, 1);
+	CHECK_STR(m.e[6].name, "System ROM");
+	CHECK_EQ(m.e[9].kind, MEMMAP_RESERVED);
+	CHECK_EQ(m.e[11].kind, MEMMAP_OTHER);
+	CHECK(!m.all_zero);
+	CHECK(!m.truncated);
+
+	/* Garbage lines are skipped, not fatal. */
+	CHECK_EQ(memmap_parse_iomem("junk\n1-\nzz-10 : x\n10-5 : backwards\n"
+				    "00001000-00001fff : System RAM", &m), 1);
+	CHECK_EQ(memmap_parse_iomem("", &m), 0);
+	/* Read without privilege: all zero. */
+	memmap_parse_iomem("00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n", &m);
+	CHECK(m.all_zero);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0);
+	/* 17 hex digits do not fit. */
+	CHECK_EQ(memmap_parse_iomem("10000000000000000-10000000000000001 : System RAM\n", &m), 0);
+}
+
+/** The scan base follows SYSLINUX's rule. */
+static void test_scan_base(void)
+{
+	static struct memmap m;
+
+	memmap_parse_iomem(qemu_iomem, &m);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0x9f000);
+	memmap_parse_iomem("00001000-0009fbff : System RAM\n", &m);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0x9f000);
+	/* Capped at 0xA0000. */
+	memmap_parse_iomem("00000000-000fffff : System RAM\n", &m);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0xa0000);
+	/* The last low range wins. */
+	memmap_parse_iomem("00000000-00007fff : System RAM\n00010000-0008ffff : System RAM\n"
+			   "00100000-00ffffff : System RAM\n", &m);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0x90000);
+	/* No low RAM. */
+	memmap_parse_iomem("00100000-00ffffff : System RAM\n", &m);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0);
+	/* Nested "System RAM" does not count. */
+	memmap_parse_iomem("00000000-000fffff : Reserved\n  00001000-0009ffff : System RAM\n", &m);
+	CHECK_EQ(memmap_scan_base(&m, 4096), 0);
+}
+
+/** Where an image may and may not lie. */
+static void test_check_image(void)
+{
+	static struct memmap m;
+	const struct memmap_entry *bad;
+
+	memmap_parse_iomem(qemu_iomem, &m);
+	CHECK_EQ(memmap_check_image(&m, 0x1fa5c000, 0x583800, NULL), MEMMAP_IN_RAM);
+	/* Spanning two adjacent reserved entries. */
+	CHECK_EQ(memmap_check_image(&m, 0x1fa5c000, 0x5a4000, NULL), MEMMAP_IN_RAM);
+	/* From RAM into reserved. */
+	CHECK_EQ(memmap_check_image(&m, 0x1f000000, 0x1000000, NULL), MEMMAP_IN_RAM);
+	/* Past the top of RAM, into the PCI window. */
+	CHECK_EQ(memmap_check_image(&m, 0x1ffff000, 0x2000, &bad), MEMMAP_NOT_COVERED);
+	CHECK(bad && bad->kind == MEMMAP_OTHER);
+	CHECK_EQ(memmap_check_image(&m, 0xf0000000, 0x100000, NULL), MEMMAP_NOT_COVERED);
+	/* A device inside a Reserved entry. */
+	CHECK_EQ(memmap_check_image(&m, 0xfed00000, 0x400, &bad), MEMMAP_OVERLAPS_DEVICE);
+	CHECK(bad && !strcmp(bad->name, "HPET 0"));
+	/* Empty and wrapping ranges. */
+	CHECK_EQ(memmap_check_image(&m, 0x100000, 0, NULL), MEMMAP_NOT_COVERED);
+	CHECK_EQ(memmap_check_image(&m, 0xffffffffffffff00ull, 0x200, NULL), MEMMAP_NOT_COVERED);
+	/* Legacy pmem counts. */
+	memmap_parse_iomem("00100000-0fffffff : System RAM\n"
+			   "10000000-11ffffff : Persistent Memory (legacy)\n"
+			   "  10000000-11ffffff : namespace0.0\n", &m);
+	CHECK_EQ(memmap_check_image(&m, 0x10000000, 0x1000000, NULL), MEMMAP_IN_RAM);
+}
+
+void test_memmap(void)
+{
+	test_parse();
+	test_scan_base();
+	test_check_image();
+}

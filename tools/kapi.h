@@ -1,0 +1,49 @@
+/**
+ * @file kapi.h
+ *
+ * The few Linux kernel interface numbers the tools use (block, loop and NBD
+ * ioctls, NBD wire constants). Defined here from the kernel's documented
+ * ABI so that the tools build against a small libc without kernel headers.
+ */
+#ifndef MEMBOOT_KAPI_H
+#define MEMBOOT_KAPI_H
+
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+/* Block devices */
+#define KAPI_BLKROSET           _IO(0x12, 93)
+
+/* Loop devices */
+#define KAPI_LOOP_SET_FD        0x4C00
+#define KAPI_LOOP_CLR_FD        0x4C01
+#define KAPI_LOOP_SET_STATUS64  0x4C04
+#define KAPI_LOOP_CTL_GET_FREE  0x4C82
+#define KAPI_LO_FLAGS_READ_ONLY 1
+#define KAPI_LO_NAME_SIZE       64
+#define KAPI_LOOP_MAJOR         7
+
+/** struct loop_info64 of the loop driver. */
+struct kapi_loop_info64 {
+	uint64_t lo_device, lo_inode, lo_rdevice, lo_offset, lo_sizelimit;
+	uint32_t lo_number, lo_encrypt_type, lo_encrypt_key_size, lo_flags;
+	uint8_t lo_file_name[KAPI_LO_NAME_SIZE];
+	uint8_t lo_crypt_name[KAPI_LO_NAME_SIZE];
+	uint8_t lo_encrypt_key[32];
+	uint64_t lo_init[2];
+};
+
+/* NBD */
+#define KAPI_NBD_SET_SOCK        _IO(0xab, 0)
+#define KAPI_NBD_SET_BLKSIZE     _IO(0xab, 1)
+#define KAPI_NBD_DO_IT           _IO(0xab, 3)
+#define KAPI_NBD_CLEAR_SOCK      _IO(0xab, 4)
+#define KAPI_NBD_CLEAR_QUE       _IO(0xab, 5)
+#define KAPI_NBD_SET_SIZE_BLOCKS _IO(0xab, 7)
+#define KAPI_NBD_DISCONNECT      _IO(0xab, 8)
+#define KAPI_NBD_SET_FLAGS       _IO(0xab, 10)
+#define KAPI_NBD_FLAG_HAS_FLAGS  (1u << 0)
+#define KAPI_NBD_FLAG_READ_ONLY  (1u << 1)
+#define KAPI_NBD_FLAG_SEND_FLUSH (1u << 2)
+
+#endif /* MEMBOOT_KAPI_H */
