@@ -45,9 +45,9 @@ $(BUILD)/memdiskfind: tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
 
-$(BUILD)/memdisk-attach: tools/memdisk-attach.c tools/nbd_server.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
+$(BUILD)/memdisk-attach: tools/memdisk-attach.c tools/nbd_server.c tools/physmem.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdisk-attach.c tools/nbd_server.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
+	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdisk-attach.c tools/nbd_server.c tools/physmem.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
 
 sizes: $(TOOLS)
 	@for f in $(TOOLS); do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done

@@ -26,6 +26,7 @@
 #include "kapi.h"
 #include "mdinfo.h"
 #include "nbd_server.h"
+#include "physmem.h"
 #include "util.h"
 #include "version.h"
 
@@ -418,32 +419,29 @@ static int nbd_existing(const struct image *im, char *dev, size_t n)
 static int nbd_daemon_main(int argc, char **argv)
 {
 	uint64_t sock, nbdfd, addr, len, rw;
-	int memfd;
+	struct physmem pm;
 	pid_t kid;
 
 	if (argc != 7 || parse_u64(argv[2], &sock) || parse_u64(argv[3], &nbdfd) ||
 	    parse_u64(argv[4], &addr) || parse_u64(argv[5], &len) || parse_u64(argv[6], &rw))
 		return EXIT_ERROR;
-	memfd = open("/dev/mem", (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (memfd < 0) {
-		msg("nbd: cannot open /dev/mem: %s", strerror(errno));
+	if (physmem_map(&pm, "/dev/mem", addr, len, (int)rw))
 		return EXIT_ERROR;
-	}
 	kid = fork();
 	if (kid < 0)
 		return EXIT_ERROR;
 	if (kid == 0) {
 		/* The kernel side: blocks in NBD_DO_IT until disconnect. */
 		close((int)sock);
-		close(memfd);
 		ioctl((int)nbdfd, KAPI_NBD_DO_IT);
 		ioctl((int)nbdfd, KAPI_NBD_CLEAR_QUE);
 		ioctl((int)nbdfd, KAPI_NBD_CLEAR_SOCK);
 		_exit(0);
 	}
 	close((int)nbdfd);
-	nbd_serve((int)sock, memfd, addr, len, (int)rw);
+	nbd_serve((int)sock, pm.image, len, (int)rw);
 	close((int)sock);
+	physmem_unmap(&pm);
 	waitpid(kid, NULL, 0);
 	return 0;
 }
@@ -457,6 +455,14 @@ static enum attach_rc nbd_attach(const struct image *im, char *dev, size_t n, ch
 	char path[64], name[32];
 	pid_t pid;
 
+	struct physmem pm;
+
+	/* The server maps the image from /dev/mem: make sure it can. */
+	if (physmem_map(&pm, "/dev/mem", im->addr, im->len, im->rw)) {
+		snprintf(why, wn, "the image cannot be mapped from /dev/mem (see above)");
+		return ATTACH_UNAVAILABLE;
+	}
+	physmem_unmap(&pm);
 	if (modprobe((const char *const[]){ "nbd", NULL }) && access("/sys/module/nbd", F_OK)) {
 		snprintf(why, wn, "no nbd module");
 		return ATTACH_UNAVAILABLE;
@@ -558,44 +564,31 @@ static int copy_existing(const struct image *im, char *dev, size_t n)
 	return loop_find(COPY_FILE, 0, dev, n);
 }
 
-/** Copy the image from /dev/mem into @p fd, with progress. 0 on success. */
-static int copy_image(const struct image *im, int fd)
+/** Copy the mapped image into @p fd, with progress. 0 on success. */
+static int copy_image(const struct physmem *pm, int fd)
 {
-	const size_t chunk = 1 << 20;
-	int mem = open("/dev/mem", O_RDONLY | O_CLOEXEC);
-	uint8_t *buf = malloc(chunk);
+	const size_t chunk = 4 << 20;
 	uint64_t done = 0;
 	int last_pct = -1, show = verbose || isatty(2);
 
-	if (mem < 0 || !buf) {
-		msg("copy: cannot open /dev/mem: %s", strerror(errno));
-		free(buf);
-		if (mem >= 0)
-			close(mem);
-		return -1;
-	}
-	while (done < im->len) {
-		size_t want = im->len - done < chunk ? (size_t)(im->len - done) : chunk;
-		ssize_t r = pread(mem, buf, want, (off_t)(im->addr + done));
+	while (done < pm->len) {
+		size_t want = pm->len - done < chunk ? (size_t)(pm->len - done) : chunk;
+		ssize_t w = write(fd, pm->image + done, want);
 		int pct;
 
-		if (r <= 0 || write(fd, buf, (size_t)r) != r) {
+		if (w <= 0) {
 			msg("copy: failed at byte %llu of %llu: %s", (unsigned long long)done,
-			    (unsigned long long)im->len, r < 0 ? strerror(errno) : "short transfer");
-			free(buf);
-			close(mem);
+			    (unsigned long long)pm->len, w < 0 ? strerror(errno) : "short write");
 			return -1;
 		}
-		done += (uint64_t)r;
-		pct = (int)(done * 100 / im->len);
+		done += (uint64_t)w;
+		pct = (int)(done * 100 / pm->len);
 		if (show && pct / 10 != last_pct / 10) {
 			fprintf(stderr, "%s: copy: %3d%% (%llu MiB)\n", prog_name, pct,
 				(unsigned long long)(done >> 20));
 			last_pct = pct;
 		}
 	}
-	free(buf);
-	close(mem);
 	return 0;
 }
 
@@ -605,13 +598,19 @@ static enum attach_rc copy_attach(const struct image *im, char *dev, size_t n, c
 {
 	char opts[64];
 	struct statfs sfs;
-	int fd;
+	struct physmem pm;
+	int fd, rc;
 
+	if (physmem_map(&pm, "/dev/mem", im->addr, im->len, 0)) {
+		snprintf(why, wn, "the image cannot be mapped from /dev/mem (see above)");
+		return ATTACH_UNAVAILABLE;
+	}
 	msg("copy: this keeps a second copy of the image in RAM (%llu MiB)",
 	    (unsigned long long)((im->len + (1 << 20) - 1) >> 20));
 	mkdir("/run", 0755);
 	if (mkdir(COPY_DIR, 0700) && errno != EEXIST) {
 		snprintf(why, wn, "cannot create %s: %s", COPY_DIR, strerror(errno));
+		physmem_unmap(&pm);
 		return ATTACH_FAILED;
 	}
 	if (statfs(COPY_DIR, &sfs) || sfs.f_type != 0x01021994 /* TMPFS_MAGIC */) {
@@ -619,15 +618,21 @@ static enum attach_rc copy_attach(const struct image *im, char *dev, size_t n, c
 			 (unsigned long long)(im->len + (1 << 20)));
 		if (mount("memdisk-copy", COPY_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts)) {
 			snprintf(why, wn, "cannot mount tmpfs on %s: %s", COPY_DIR, strerror(errno));
+			physmem_unmap(&pm);
 			return ATTACH_FAILED;
 		}
 	}
 	fd = open(COPY_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(why, wn, "cannot create %s: %s", COPY_FILE, strerror(errno));
+		physmem_unmap(&pm);
 		return ATTACH_FAILED;
 	}
-	if (copy_image(im, fd) || close(fd)) {
+	rc = copy_image(&pm, fd);
+	physmem_unmap(&pm);
+	if (close(fd))
+		rc = -1;
+	if (rc) {
 		unlink(COPY_FILE);
 		snprintf(why, wn, "copying the image failed");
 		return ATTACH_FAILED;
@@ -693,8 +698,11 @@ static int detach(const char *dev)
 		return 0;
 	}
 	if (!strncmp(base, "mtdblock", 8)) {
-		if (modprobe((const char *const[]){ "-r", "mtdblock", "phram", NULL })) {
-			msg("cannot unload mtdblock and phram (is %s still in use?)", path);
+		/* phram cannot drop one device: unload it (and mtdblock) whole. */
+		modprobe((const char *const[]){ "-r", "mtdblock", NULL });
+		modprobe((const char *const[]){ "-r", "phram", NULL });
+		if (access("/sys/module/phram", F_OK) == 0) {
+			msg("cannot unload phram (is %s still in use?)", path);
 			return EXIT_ERROR;
 		}
 		return 0;

@@ -2,7 +2,7 @@
  * @file nbd_server.c
  *
  * The NBD transmission loop: decode a request, check it against the export,
- * answer it from (or into) the backing descriptor.
+ * answer it from (or into) the exported memory.
  */
 #include "nbd_server.h"
 
@@ -49,25 +49,7 @@ static int write_full(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-/** pread or pwrite exactly n bytes at off; 0 on success. */
-static int backing_io(int fd, uint8_t *buf, size_t n, uint64_t off, int write_it)
-{
-	while (n) {
-		ssize_t r = write_it ? pwrite(fd, buf, n, (off_t)off)
-				     : pread(fd, buf, n, (off_t)off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		buf += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
-}
-
-int nbd_serve(int sock, int fd, uint64_t offset, uint64_t size, int writable)
+int nbd_serve(int sock, uint8_t *mem, uint64_t size, int writable)
 {
 	uint8_t hdr[NBD_REQUEST_BYTES], reply[NBD_REPLY_BYTES];
 	uint8_t *buf = NULL;
@@ -85,32 +67,27 @@ int nbd_serve(int sock, int fd, uint64_t offset, uint64_t size, int writable)
 			break;
 		}
 		err = nbd_check_request(&rq, size, writable, NBD_SERVER_MAX_LEN);
-		if ((rq.type == NBD_CMD_READ || rq.type == NBD_CMD_WRITE) && rq.len > cap &&
-		    rq.len <= NBD_SERVER_MAX_LEN) {
-			uint8_t *nb = realloc(buf, rq.len);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap = rq.len;
-		}
 		if (rq.type == NBD_CMD_WRITE) {
 			/* The payload follows even when the request is refused. */
-			if (rq.len > NBD_SERVER_MAX_LEN || read_full(sock, buf, rq.len))
+			if (rq.len > NBD_SERVER_MAX_LEN)
 				break;
-			if (!err && backing_io(fd, buf, rq.len, offset + rq.from, 1))
-				err = NBD_EIO;
-		} else if (rq.type == NBD_CMD_READ && !err) {
-			if (backing_io(fd, buf, rq.len, offset + rq.from, 0))
-				err = NBD_EIO;
-		} else if (rq.type == NBD_CMD_FLUSH && !err && writable) {
-			if (fsync(fd) && errno != EINVAL && errno != EROFS)
-				err = NBD_EIO;
+			if (rq.len > cap) {
+				uint8_t *nb = realloc(buf, rq.len);
+
+				if (!nb)
+					break;
+				buf = nb;
+				cap = rq.len;
+			}
+			if (read_full(sock, buf, rq.len))
+				break;
+			if (!err)
+				memcpy(mem + rq.from, buf, rq.len);
 		}
 		nbd_encode_reply(reply, err, rq.handle);
 		if (write_full(sock, reply, sizeof(reply)))
 			break;
-		if (rq.type == NBD_CMD_READ && !err && write_full(sock, buf, rq.len))
+		if (rq.type == NBD_CMD_READ && !err && write_full(sock, mem + rq.from, rq.len))
 			break;
 	}
 	free(buf);

@@ -5,6 +5,7 @@
  * the kernel drives it, with a file standing in for /dev/mem.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,23 +100,26 @@ static int read_n(int s, uint8_t *buf, size_t n)
 	return 0;
 }
 
-/** Run a server over a file with a 4 KiB export at offset 8 KiB. */
+/** Run a server over a mapped file with a 4 KiB export at offset 8 KiB. */
 static void test_server(int writable)
 {
 	char path[] = "/tmp/memboot-nbd-XXXXXX";
 	uint8_t file[16384], buf[4096], req[28];
 	int fd = mkstemp(path), sv[2], st;
+	uint8_t *map;
 	pid_t pid;
 	size_t i;
 
 	for (i = 0; i < sizeof(file); i++)
 		file[i] = (uint8_t)(i * 7 + (i >> 8));
 	CHECK(fd >= 0 && write(fd, file, sizeof(file)) == (ssize_t)sizeof(file));
+	map = mmap(NULL, sizeof(file), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED);
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	pid = fork();
 	if (pid == 0) {
 		close(sv[1]);
-		_exit(nbd_serve(sv[0], fd, 8192, 4096, writable) == 0 ? 0 : 1);
+		_exit(nbd_serve(sv[0], map + 8192, 4096, writable) == 0 ? 0 : 1);
 	}
 	close(sv[0]);
 
@@ -154,6 +158,7 @@ static void test_server(int writable)
 	CHECK(write(sv[1], req, 28) == 28);
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(sv[1]);
+	munmap(map, sizeof(file));
 	close(fd);
 	unlink(path);
 }
@@ -169,7 +174,7 @@ static void test_server_bad_magic(void)
 	pid = fork();
 	if (pid == 0) {
 		close(sv[1]);
-		_exit(nbd_serve(sv[0], -1, 0, 4096, 0) == 0 ? 0 : 1);
+		_exit(nbd_serve(sv[0], NULL, 4096, 0) == 0 ? 0 : 1);
 	}
 	close(sv[0]);
 	request(req, NBD_CMD_READ, 1, 0, 512);

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages memboot needs, and fetch the guest kernel.
+#
+# Idempotent and quiet: one line per action, well under a second when everything
+# is already there.  Two parts, both run by default:
+#   --packages  install missing Debian packages (apt-get update only if needed)
+#   --kernel    fetch Debian's kernel package for boot-test guests with
+#               `apt-get download` into the cache and extract it with dpkg-deb -x
+#               (it is never installed on the host)
+# The cache is ${MEMBOOT_CACHE:-$HOME/.cache/memboot}; the kernel goes into
+# $CACHE/kernel/, and $CACHE/kernel/current names the extracted version.
+set -euo pipefail
+
+PACKAGES=(
+    build-essential musl-tools clang libclang-rt-14-dev
+    qemu-system-x86 seabios ipxe-qemu
+    syslinux-common syslinux-utils isolinux syslinux
+    mtools dosfstools xorriso cpio busybox-static kmod python3
+    binutils coreutils gzip
+)
+KERNEL_META=linux-image-amd64
+CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}
+KDIR=$CACHE/kernel
+APT_UPDATED=0
+
+# say MSG: print one progress line.
+say() { printf 'deps: %s\n' "$*"; }
+
+# die MSG: print an error and stop.
+die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
+
+# as_root CMD...: run a command as root (directly, or through sudo).
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root to run '$*' (not root and sudo is not installed)"
+    fi
+}
+
+# apt_update_once: run apt-get update, at most once per invocation.
+apt_update_once() {
+    [[ $APT_UPDATED -eq 1 ]] && return 0
+    say "apt-get update"
+    as_root apt-get update -qq >/dev/null
+    APT_UPDATED=1
+}
+
+# missing_packages: print the packages from PACKAGES that are not installed.
+missing_packages() {
+    local installed
+    installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2>/dev/null \
+        | awk '$2 == "ii" { print $1 }')
+    local p
+    for p in "${PACKAGES[@]}"; do
+        grep -qxF "$p" <<<"$installed" || printf '%s\n' "$p"
+    done
+}
+
+# install_packages: install whatever is missing.
+install_packages() {
+    local missing
+    mapfile -t missing < <(missing_packages)
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        say "all ${#PACKAGES[@]} packages present"
+        return 0
+    fi
+    apt_update_once
+    say "installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# lists_fingerprint: a string that changes whenever the apt package lists change.
+lists_fingerprint() {
+    stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* 2>/dev/null | sha256sum | cut -c1-16
+}
+
+# resolve_kernel_package: print the real kernel package the metapackage depends
+# on (e.g. linux-image-6.1.0-56-amd64); the answer is cached per apt list state
+# because apt-cache takes most of a second.
+resolve_kernel_package() {
+    local fp memo=$KDIR/resolved name
+    fp=$(lists_fingerprint)
+    if [[ -s $memo ]] && [[ $(head -n1 "$memo") == "$fp" ]]; then
+        sed -n 2p "$memo"
+        return 0
+    fi
+    name=$(apt-cache depends "$KERNEL_META" 2>/dev/null \
+        | awk '/^ *Depends: linux-image-[0-9]/ { print $2; exit }')
+    if [[ -z $name ]]; then
+        apt_update_once
+        fp=$(lists_fingerprint)
+        name=$(apt-cache depends "$KERNEL_META" 2>/dev/null \
+            | awk '/^ *Depends: linux-image-[0-9]/ { print $2; exit }')
+    fi
+    [[ -n $name ]] || die "cannot resolve the package behind $KERNEL_META"
+    printf '%s\n%s\n' "$fp" "$name" >"$memo"
+    printf '%s\n' "$name"
+}
+
+# fetch_kernel_deb NAME: make sure a .deb of NAME is in $KDIR; print its path.
+fetch_kernel_deb() {
+    local name=$1 deb
+    deb=$(ls -1 "$KDIR/${name}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    if [[ -n $deb ]]; then
+        printf '%s\n' "$deb"
+        return 0
+    fi
+    # apt may already hold it (the host could have downloaded it before).
+    deb=$(ls -1 /var/cache/apt/archives/"${name}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    if [[ -n $deb ]]; then
+        say "copying $(basename "$deb") from the apt cache" >&2
+        cp "$deb" "$KDIR/"
+    else
+        say "apt-get download $name" >&2
+        (cd "$KDIR" && apt-get download -qq "$name" >/dev/null 2>&1) \
+            || { apt_update_once >&2; (cd "$KDIR" && apt-get download -qq "$name" >/dev/null); }
+    fi
+    deb=$(ls -1 "$KDIR/${name}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    [[ -n $deb ]] || die "download of $name failed"
+    printf '%s\n' "$deb"
+}
+
+# extract_kernel DEB: unpack vmlinuz and modules into $KDIR/KVER (once) and
+# record it in $KDIR/current as "KVER DEBFILE".
+extract_kernel() {
+    local deb=$1 kver dest mark
+    # Already extracted?  (Listing the package is slow, so look first.)
+    mark=$(grep -lxF "$(basename "$deb")" "$KDIR"/*/.extracted 2>/dev/null | head -n1 || true)
+    if [[ -n $mark ]]; then
+        kver=$(basename "$(dirname "$mark")")
+    else
+        kver=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed -n 's,^\./boot/vmlinuz-,,p' | head -n1)
+    fi
+    [[ -n $kver ]] || die "no vmlinuz in $deb"
+    dest=$KDIR/$kver
+    if [[ -f $dest/.extracted ]] && [[ $(cat "$dest/.extracted") == "$(basename "$deb")" ]]; then
+        say "guest kernel $kver present"
+    else
+        say "extracting $(basename "$deb")"
+        rm -rf "$dest"
+        mkdir -p "$dest"
+        dpkg-deb -x "$deb" "$dest"
+        # The package's postinst would run depmod; do it here for the tree.
+        depmod -b "$dest" "$kver"
+        basename "$deb" >"$dest/.extracted"
+    fi
+    printf '%s %s\n' "$kver" "$(basename "$deb")" >"$KDIR/current.new"
+    mv "$KDIR/current.new" "$KDIR/current"
+}
+
+# fetch_kernel: resolve, download and extract the guest kernel.
+fetch_kernel() {
+    mkdir -p "$KDIR"
+    local name deb
+    name=$(resolve_kernel_package)
+    deb=$(fetch_kernel_deb "$name")
+    extract_kernel "$deb"
+}
+
+main() {
+    local do_pkgs=1 do_kernel=1
+    case ${1:-} in
+        "") ;;
+        --packages) do_kernel=0 ;;
+        --kernel) do_pkgs=0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) die "unknown option $1 (use --packages, --kernel or nothing)" ;;
+    esac
+    [[ $do_pkgs -eq 1 ]] && install_packages
+    [[ $do_kernel -eq 1 ]] && fetch_kernel
+    return 0
+}
+
+main "$@"

@@ -1,0 +1,7 @@
+# find.sh - run our memdiskfind and Debian's (memdiskfind.syslinux) and report
+# both outputs and exit codes; the host compares them byte for byte.
+capture ours memdiskfind
+capture ref memdiskfind.syslinux
+capture ours_phram memdiskfind --phram
+capture ours_json memdiskfind --json
+:

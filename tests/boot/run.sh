@@ -1,0 +1,508 @@
+#!/usr/bin/env bash
+# run.sh - memboot's QEMU boot tests.
+#
+# Boots test media in QEMU (TCG only) through a MEMDISK loader and checks what
+# the guest itself reports: each Linux guest runs a case script from the test
+# initramfs and prints "MEMBOOT <token> key=value" lines on the serial console;
+# screen-only guests are read from the VGA text buffer through the monitor.
+# Every case gets a fresh random token, so stale output can never pass.
+#
+# Usage: tests/boot/run.sh [--list] [CASE...]     (no CASE: run them all)
+# Prints "PASS name (Ns)" or "FAIL name: reason" (with the serial log's tail)
+# per case, then one line "N passed, N failed"; exits 1 if any case failed.
+#
+# Environment (see also common.sh):
+#   MEMDISK          loader of "memdisk" cases (default Debian's SYSLINUX MEMDISK)
+#   MEMBOOT_MEMDISK  loader of "memboot" cases (default $MEMBOOT_BUILD/memdisk)
+#   MEMBOOT_JOBS     QEMUs run at the same time (default 2)
+#   MEMBOOT_TIMEOUT  hard limit per QEMU boot in seconds (default 90)
+#   MEMBOOT_KEEP     number of old run folders kept in the cache (default 3)
+set -euo pipefail
+
+# shellcheck source=tests/boot/media.sh
+source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
+
+JOBS=${MEMBOOT_JOBS:-2}
+BOOT_TIMEOUT=${MEMBOOT_TIMEOUT:-90}
+KEEP_RUNS=${MEMBOOT_KEEP:-3}
+QEMU=${QEMU:-qemu-system-x86_64}
+GUEST_RAM_MIB=512
+MIB2=$((2 * 1024 * 1024))
+
+# ---------------------------------------------------------------- case table
+# One case per line; "-" means none.
+#   name      the case's name
+#   medium    iso:RULE (RULE: odd = size % 4 KiB == 2 KiB, even = 4 KiB multiple,
+#             2m = 2 MiB multiple), hdd, floppy, or direct (kernel + initramfs
+#             booted by QEMU itself, no MEMDISK)
+#   loader    memdisk ($MEMDISK), memboot ($MEMBOOT_MEMDISK), or - for direct
+#   option    MEMDISK's command line: iso, harddisk, floppy
+#   guest     the case script run in the guest (guest/cases/NAME.sh)
+#   kargs     extra kernel arguments (comma-separated; memboot.NAME=VALUE is
+#             seen by the guest script as $ARG_NAME)
+#   check     host-side check: check_NAME[:ARG]
+#   prep      - or prep_NAME: runs before the image is built (may boot a probe)
+# attach-pmem boots twice, so it comes first to keep the parallel run short.
+CASES=(
+    #name          medium    loader   option    guest   kargs                  check                      prep
+    "attach-pmem    iso:2m    memdisk  iso       attach  memboot.backend=pmem   check_attach:/dev/pmem     prep_pmem"
+    "find-iso       iso:odd   memdisk  iso       find    -                      check_find                 -"
+    "find-hdd       hdd       memdisk  harddisk  find    -                      check_find                 -"
+    "attach-default iso:odd   memdisk  iso       attach  -                      check_attach:/dev/         -"
+    "attach-phram   iso:odd   memdisk  iso       attach  memboot.backend=phram  check_attach:/dev/mtdblock -"
+    "attach-nbd     iso:even  memdisk  iso       attach  memboot.backend=nbd    check_attach:/dev/nbd      -"
+    "nbd-odd-tail   iso:odd   memdisk  iso       attach  memboot.backend=nbd    check_tail_refused         -"
+    "attach-copy    iso:even  memdisk  iso       attach  memboot.backend=copy   check_attach:/dev/loop     -"
+    "none           direct    -        -         none    -                      check_none                 -"
+    "floppy-vga     floppy    memdisk  floppy    -       -                      check_vga                  -"
+)
+
+# case_row NAME: print the table row of case NAME (fails if there is none).
+case_row() {
+    local row
+    for row in "${CASES[@]}"; do
+        [[ ${row%% *} == "$1" ]] && { printf '%s\n' "$row"; return 0; }
+    done
+    return 1
+}
+
+# case_names: print every case name, in table order.
+case_names() {
+    local row
+    for row in "${CASES[@]}"; do printf '%s\n' "${row%% *}"; done
+}
+
+# ---------------------------------------------------------------- per-case state
+# Set by load_case and the prep functions, read by the steps below.
+C_NAME='' C_MEDIUM='' C_LOADER='' C_OPTION='' C_GUEST='' C_CHECK='' C_PREP=
+C_KARGS=()          # extra kernel arguments
+C_DIR=              # the case's folder in the run folder
+C_TOKEN=            # random token of this boot
+C_IMAGE=            # the image handed to MEMDISK
+C_LOADER_BIN=       # the MEMDISK binary booted by QEMU
+C_NOTE=             # extra information for the PASS line
+C_REASON=           # why the case failed
+C_EXPECT_ADDR=      # image address the case requires (pmem), if any
+declare -A R=()     # the guest's results: key -> value
+
+# load_case NAME: fill the C_* variables from the case table.
+load_case() {
+    local row kargs
+    row=$(case_row "$1") || die "no case named '$1'"
+    read -r C_NAME C_MEDIUM C_LOADER C_OPTION C_GUEST kargs C_CHECK C_PREP <<<"$row"
+    C_KARGS=()
+    [[ $kargs != - ]] && IFS=, read -r -a C_KARGS <<<"$kargs"
+    case $C_LOADER in
+        memdisk) C_LOADER_BIN=$MEMDISK ;;
+        memboot) C_LOADER_BIN=$MEMBOOT_MEMDISK ;;
+        -) C_LOADER_BIN= ;;
+        *) die "case $1: unknown loader '$C_LOADER'" ;;
+    esac
+    C_DIR=$RUN_DIR/$C_NAME
+    C_TOKEN=$(new_token)
+}
+
+# fail REASON: record why the case failed; returns 1.
+fail() { C_REASON=$*; return 1; }
+
+# ---------------------------------------------------------------- images
+
+# build_case_image: make the image of the current case (with its name, token
+# and kernel arguments) in its folder and set C_IMAGE.
+build_case_image() {
+    case $C_MEDIUM in
+        iso:*)
+            boot_cfg "$C_GUEST" "$C_TOKEN" "${C_KARGS[@]}" >"$C_DIR/isolinux.cfg"
+            C_IMAGE=$C_DIR/$C_NAME.iso
+            make_iso "$C_IMAGE" "$C_DIR/isolinux.cfg" "${C_MEDIUM#iso:}"
+            ;;
+        hdd)
+            boot_cfg "$C_GUEST" "$C_TOKEN" "${C_KARGS[@]}" >"$C_DIR/syslinux.cfg"
+            C_IMAGE=$C_DIR/$C_NAME.img
+            make_hdd "$C_IMAGE" "$C_DIR/syslinux.cfg"
+            ;;
+        floppy)
+            C_IMAGE=$C_DIR/$C_NAME.img
+            make_floppy "$C_IMAGE" "$C_TOKEN"
+            ;;
+        direct) C_IMAGE= ;;
+        *) die "case $C_NAME: unknown medium '$C_MEDIUM'" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- QEMU
+
+# qemu_args LOG [MONITOR_SOCKET]: print (NUL-separated) the QEMU command line
+# booting the current case, serial console to LOG.
+qemu_args() {
+    local log=$1 mon=${2:-}
+    local args=("$QEMU" -accel tcg -m "$GUEST_RAM_MIB" -display none -no-reboot -nic none
+        -serial "file:$log")
+    if [[ -n $mon ]]; then
+        args+=(-monitor "unix:$mon,server,nowait")
+    else
+        args+=(-monitor none)
+    fi
+    if [[ $C_MEDIUM == direct ]]; then
+        args+=(-kernel "$MEDIA/vmlinuz" -initrd "$MEDIA/initrd.gz" -append
+            "console=ttyS0,115200 panic=-1 quiet memboot.case=$C_GUEST memboot.token=$C_TOKEN ${C_KARGS[*]}")
+    else
+        args+=(-kernel "$C_LOADER_BIN" -initrd "$C_IMAGE" -append "$C_OPTION")
+    fi
+    printf '%s\0' "${args[@]}"
+}
+
+# boot_serial LOG TOKEN: boot the current case and wait until QEMU exits, the
+# guest has printed "MEMBOOT TOKEN done" (QEMU then gets 5 s to power off), or
+# BOOT_TIMEOUT has passed.  Returns 0 if the guest said done.
+boot_serial() {
+    local log=$1 token=$2 pid start=$SECONDS done_at=
+    local -a cmd
+    mapfile -d '' -t cmd < <(qemu_args "$log")
+    : >"$log"
+    timeout -k 5 "$((BOOT_TIMEOUT + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        if [[ -z $done_at ]] && grep -aq "^MEMBOOT $token done" "$log"; then
+            done_at=$SECONDS
+        fi
+        if [[ -n $done_at && $((SECONDS - done_at)) -ge 5 ]] ||
+            [[ $((SECONDS - start)) -ge $BOOT_TIMEOUT ]]; then
+            kill "$pid" 2>/dev/null || true
+            break
+        fi
+        sleep 0.25
+    done
+    wait "$pid" 2>/dev/null || true
+    grep -aq "^MEMBOOT $token done" "$log"
+}
+
+# boot_vga NEEDLE: boot the current case and poll its VGA text screen until
+# NEEDLE appears (vga.py stops QEMU then) or BOOT_TIMEOUT passes.
+boot_vga() {
+    local needle=$1 mon pid rc=0
+    local -a cmd
+    # A short path: unix socket names are limited to 107 bytes.
+    mon=$(mktemp -u "${TMPDIR:-/tmp}/memboot-mon.XXXXXX")
+    mapfile -d '' -t cmd < <(qemu_args "$C_DIR/serial.log" "$mon")
+    timeout -k 5 "$((BOOT_TIMEOUT + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
+    pid=$!
+    python3 "$BOOT_DIR/vga.py" --quit "$mon" "$needle" "$BOOT_TIMEOUT" "$C_DIR/screen.txt" \
+        2>>"$C_DIR/qemu.out" || rc=$?
+    sleep 0.2
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -f "$mon"
+    return "$rc"
+}
+
+# read_results LOG TOKEN: load the guest's "MEMBOOT TOKEN key=value" lines
+# into R (and R[done]=1 once the guest said done).
+read_results() {
+    local log=$1 token=$2 line kv
+    R=()
+    while IFS= read -r line; do
+        line=${line%$'\r'}
+        kv=${line#"MEMBOOT $token "}
+        if [[ $kv == "done" ]]; then
+            R[done]=1
+        elif [[ $kv == *=* ]]; then
+            R[${kv%%=*}]=${kv#*=}
+        fi
+    done < <(grep -a "^MEMBOOT $token " "$log" || true)
+}
+
+# ---------------------------------------------------------------- checks
+
+# check_guest_ran: the guest reported completion and its case script exited 0.
+check_guest_ran() {
+    [[ -n ${R[done]:-} ]] || fail "guest never printed 'done' (boot failed or timed out)" || return 1
+    [[ -n ${R[error]:-} ]] && { fail "guest: ${R[error]}"; return 1; }
+    [[ ${R[case_rc]:-} == 0 ]] || fail "guest case script exited ${R[case_rc]:-?}"
+}
+
+# check_find: our memdiskfind and Debian's agree byte for byte, and found an
+# image as long as the one on the host.
+check_find() {
+    local size len
+    check_guest_ran || return 1
+    [[ ${R[ref_rc]:-} == 0 ]] || fail "Debian memdiskfind exited ${R[ref_rc]:-?}: ${R[ref_err]:-}" || return 1
+    [[ ${R[ours_rc]:-} == 0 ]] || fail "memdiskfind exited ${R[ours_rc]:-?}: ${R[ours_err]:-}" || return 1
+    [[ ${R[ours_out_hex]:-} == "${R[ref_out_hex]:-}" ]] ||
+        fail "outputs differ: ours '${R[ours_out]:-}' vs Debian '${R[ref_out]:-}'" || return 1
+    size=$(file_size "$C_IMAGE")
+    len=$((${R[ref_out]#*,}))
+    [[ $len -eq $size ]] || fail "found length $len, image is $size bytes" || return 1
+    check_phram_json "$len" || return 1
+    C_NOTE="${R[ours_out]}"
+}
+
+# check_phram_json LEN: --phram names the same range with an erase size that
+# divides LEN (when one is given); --json carries the address and length.
+check_phram_json() {
+    local len=$1 addr=${R[ref_out]%,*} p es
+    p=${R[ours_phram_out]:-}
+    [[ ${R[ours_phram_rc]:-} == 0 && $p == memdisk,* ]] || fail "memdiskfind --phram: '$p'" || return 1
+    IFS=, read -r _ pa pl es <<<"$p"
+    [[ $((pa)) -eq $((addr)) && $((pl)) -eq $len ]] || fail "--phram range '$p' differs from '${R[ref_out]}'" || return 1
+    if [[ -n $es ]]; then
+        (( len % es == 0 && es < 4096 )) || fail "--phram erase size $es does not fit $len" || return 1
+    else
+        (( len % 4096 == 0 )) || fail "--phram gives no erase size for a length of $len" || return 1
+    fi
+    [[ ${R[ours_json_rc]:-} == 0 ]] || fail "memdiskfind --json exited ${R[ours_json_rc]:-?}" || return 1
+    grep -q "\"address\": $((addr))," <<<"${R[ours_json_out]:-}" &&
+        grep -q "\"length\": $len," <<<"${R[ours_json_out]:-}" ||
+        fail "--json lacks address/length: ${R[ours_json_out]:-}"
+}
+
+# check_attach[:PREFIX]: memdisk-attach made a device (named PREFIX...) whose
+# first LEN bytes hash like the image on the host.
+check_attach() {
+    local prefix=${1:-} size sha guest
+    check_guest_ran || return 1
+    [[ ${R[attach_rc]:-} == 0 ]] ||
+        fail "memdisk-attach exited ${R[attach_rc]:-?}: ${R[attach_err]:-}" || return 1
+    [[ -n ${R[dev]:-} && ${R[dev]} == "$prefix"* ]] ||
+        fail "device '${R[dev]:-}' is not ${prefix}*" || return 1
+    size=$(file_size "$C_IMAGE")
+    [[ ${R[len]:-} == "$size" ]] || fail "guest image length ${R[len]:-?}, host $size" || return 1
+    sha=$(file_sha256 "$C_IMAGE")
+    guest=${R[sha256]:-none}
+    [[ $guest == "$sha" ]] ||
+        fail "sha256 of ${R[dev]} differs from the image's (guest ${guest:0:12}, host ${sha:0:12})${R[read_err]:+; read error: ${R[read_err]}}" ||
+        return 1
+    [[ ${R[again_rc]:-} == 0 && ${R[again_out]:-} == "${R[dev]}" ]] ||
+        fail "a second memdisk-attach gave '${R[again_out]:-}' (exit ${R[again_rc]:-?}), not ${R[dev]}" ||
+        return 1
+    [[ ${R[detach_rc]:-} == 0 ]] || fail "memdisk-attach --detach ${R[dev]} exited ${R[detach_rc]:-?}: ${R[detach_err]:-}" || return 1
+    # Detaching removes the device, except pmem, which belongs to the kernel.
+    if [[ ${R[dev]} == /dev/pmem* ]]; then
+        [[ ${R[after_detach]:-} =~ ^[1-9][0-9]*$ ]] || fail "pmem device gone after --detach: ${R[after_detach]:-}" || return 1
+    else
+        [[ ${R[after_detach]:-} == gone || ${R[after_detach]:-} == 0 ]] ||
+            fail "${R[dev]} still has ${R[after_detach]:-?} sectors after --detach" || return 1
+    fi
+    C_NOTE="${R[dev]}"
+    [[ -n $C_EXPECT_ADDR ]] && C_NOTE+=" ${C_KARGS[*]: -1}"
+    return 0
+}
+
+# check_tail_refused: SYSLINUX MEMDISK reserves only the image's bytes, so the
+# last 2 KiB of an odd-sized ISO share a page with System RAM, which /dev/mem
+# refuses: the nbd backend must say so (exit 2), not serve a wrong image.
+check_tail_refused() {
+    check_guest_ran || return 1
+    [[ ${R[attach_rc]:-} == 2 ]] || fail "memdisk-attach exited ${R[attach_rc]:-?}, expected 2 (dev '${R[dev]:-}')" || return 1
+    grep -q "share a page with System RAM" <<<"${R[attach_err]:-}" ||
+        fail "no clear message: ${R[attach_err]:-}" || return 1
+    grep -q "2048 at the end" <<<"${R[attach_err]:-}" ||
+        fail "message does not count the 2048 unreachable bytes: ${R[attach_err]:-}" || return 1
+    C_NOTE="refused: 2048 bytes share a page with RAM"
+}
+
+# check_none: without MEMDISK both tools say "no image" (exit 1) and
+# memdiskfind --verbose explains why.
+check_none() {
+    check_guest_ran || return 1
+    [[ ${R[find_rc]:-} == 1 ]] || fail "memdiskfind exited ${R[find_rc]:-?}, expected 1" || return 1
+    [[ ${R[attach_rc]:-} == 1 ]] || fail "memdisk-attach exited ${R[attach_rc]:-?}, expected 1" || return 1
+    [[ -n ${R[verbose_err]:-} ]] || fail "memdiskfind --verbose printed nothing on stderr" || return 1
+    grep -qiE 'mBFT|no MEMDISK' <<<"${R[verbose_err]}" ||
+        fail "--verbose message lacks 'mBFT'/'no MEMDISK': ${R[verbose_err]}" || return 1
+    C_NOTE="verbose: ${R[verbose_err]}"
+}
+
+# check_vga: the floppy's boot sector printed our token on the screen (the
+# screen was already polled by boot_vga; BOOT_RC holds its verdict).
+check_vga() {
+    [[ $BOOT_RC -eq 0 ]] || fail "'MEMBOOT-FLOPPY $C_TOKEN' never appeared on the VGA screen" || return 1
+    C_NOTE="screen: $(grep -a -m1 MEMBOOT-FLOPPY "$C_DIR/screen.txt")"
+}
+
+# ---------------------------------------------------------------- pmem
+
+# patch_initrd_max SRC DST VALUE: copy the Linux-boot-protocol image SRC to DST
+# with its header field initrd_addr_max (u32 at offset 0x22c) set to VALUE, so
+# that QEMU loads the initrd (our disk image) right below VALUE.
+patch_initrd_max() {
+    local src=$1 dst=$2 value=$3 ver
+    [[ $(dd if="$src" bs=1 skip=$((0x202)) count=4 status=none) == HdrS ]] ||
+        die "$src has no Linux boot header"
+    ver=$(od -An -tu2 -j $((0x206)) -N2 "$src" | tr -d ' ')
+    [[ $ver -ge $((0x203)) ]] || die "$src: boot protocol $ver has no initrd_addr_max"
+    cp "$src" "$dst"
+    # shellcheck disable=SC2059
+    printf "$(le32 "$value")" | dd of="$dst" bs=1 seek=$((0x22c)) conv=notrunc status=none
+}
+
+# probe_boot DIR IMAGE LOADER TOKEN: boot_serial with another folder, image
+# and loader than the current case's (bash's dynamic scoping of local).
+probe_boot() {
+    local C_DIR=$1 C_IMAGE=$2 C_LOADER_BIN=$3
+    boot_serial "$C_DIR/serial.log" "$4"
+}
+
+# probe_address LOADER: boot a probe ISO (same size as this case's image, case
+# "find") with LOADER; set PROBE_ADDR to the image address that Debian's
+# memdiskfind reports.
+probe_address() {
+    local loader=$1 token dir=$C_DIR/probe out
+    mkdir -p "$dir"
+    token=$(new_token)
+    boot_cfg find "$token" >"$dir/isolinux.cfg"
+    make_iso "$dir/probe.iso" "$dir/isolinux.cfg" "${C_MEDIUM#iso:}"
+    probe_boot "$dir" "$dir/probe.iso" "$loader" "$token" ||
+        { fail "probe boot did not finish (log: $dir/serial.log)"; return 1; }
+    read_results "$dir/serial.log" "$token"
+    out=${R[ref_out]:-}
+    [[ ${R[ref_rc]:-} == 0 && $out == 0x*,0x* ]] || { fail "probe found no image: '$out'"; return 1; }
+    PROBE_ADDR=$((${out%,*}))
+}
+
+# prep_pmem: arrange for the kernel to see the image as legacy persistent
+# memory.  MEMDISK reports the image as one reserved E820 range and Linux does
+# not merge adjacent type-12 ranges, so memmap=SIZE!START must cover exactly
+# that range, and nd_pmem needs it 2 MiB aligned: the ISO is a 2 MiB multiple
+# (medium iso:2m) and a copy of the loader gets an initrd_addr_max that makes
+# QEMU put the image on a 2 MiB boundary.  A probe boot measures where the
+# image lands; the address moves by the same amount as initrd_addr_max.
+prep_pmem() {
+    local top=$((0x18000000 - 1)) addr aligned size
+    [[ -n $C_LOADER_BIN && -f $C_LOADER_BIN ]] || { fail "no loader $C_LOADER_BIN"; return 1; }
+    patch_initrd_max "$C_LOADER_BIN" "$C_DIR/loader-probe" "$top"
+    probe_address "$C_DIR/loader-probe" || return 1
+    addr=$PROBE_ADDR
+    aligned=$((addr / MIB2 * MIB2))
+    top=$((top - (addr - aligned)))
+    patch_initrd_max "$C_LOADER_BIN" "$C_DIR/loader-pmem" "$top"
+    C_LOADER_BIN=$C_DIR/loader-pmem
+    size=$(file_size "$C_DIR/probe/probe.iso")
+    C_EXPECT_ADDR=$aligned
+    C_KARGS+=("$(printf 'memmap=%#x!%#x' "$size" "$aligned")")
+}
+
+# check_expected_addr: for cases that need the image at a given address,
+# verify the image really landed there.
+check_expected_addr() {
+    [[ -z $C_EXPECT_ADDR ]] && return 0
+    local found=${R[ref_find]:-}
+    [[ $found == 0x*,0x* && $((${found%,*})) -eq $C_EXPECT_ADDR ]] ||
+        fail "image at '${found%,*}', expected $(printf '%#x' "$C_EXPECT_ADDR") (probe mismatch)"
+}
+
+# ---------------------------------------------------------------- one case
+
+# boot_and_check: boot the prepared case and run its check (sets C_REASON).
+boot_and_check() {
+    local check=${C_CHECK%%:*} args=()
+    [[ $C_CHECK == *:* ]] && args=("${C_CHECK#*:}")
+    BOOT_RC=0
+    if [[ $C_CHECK == check_vga ]]; then
+        boot_vga "MEMBOOT-FLOPPY $C_TOKEN" || BOOT_RC=$?
+    else
+        boot_serial "$C_DIR/serial.log" "$C_TOKEN" || BOOT_RC=$?
+        read_results "$C_DIR/serial.log" "$C_TOKEN"
+        check_expected_addr || return 1
+    fi
+    "$check" "${args[@]}"
+}
+
+# run_case NAME: run one case and write its verdict to RUN_DIR/NAME/verdict.
+run_case() {
+    local start=$SECONDS verdict
+    load_case "$1"
+    mkdir -p "$C_DIR"
+    exec 2>>"$C_DIR/harness.log"
+    if [[ -n $C_LOADER_BIN && ! -f $C_LOADER_BIN ]]; then
+        fail "loader $C_LOADER_BIN does not exist"
+    elif { [[ $C_PREP == - ]] || "$C_PREP"; } && build_case_image && boot_and_check; then
+        verdict="PASS $C_NAME ($((SECONDS - start))s)${C_NOTE:+ - $C_NOTE}"
+        # Passed: keep the logs, drop the (large) images.
+        rm -f "$C_DIR"/*.iso "$C_DIR"/*.img "$C_DIR"/probe/*.iso
+    fi
+    if [[ -z ${verdict:-} ]]; then
+        verdict="FAIL $C_NAME: ${C_REASON:-harness error} ($((SECONDS - start))s)"
+    fi
+    printf '%s\n' "$verdict" >"$C_DIR/verdict"
+}
+
+# ---------------------------------------------------------------- the run
+
+# report NAME: print a finished case's verdict (and the logs' tails on
+# failure); returns 0 for PASS.
+report() {
+    local dir=$RUN_DIR/$1 verdict
+    verdict=$(cat "$dir/verdict" 2>/dev/null || echo "FAIL $1: harness error (no verdict)")
+    printf '%s\n' "$verdict"
+    [[ $verdict == PASS* ]] && return 0
+    local f
+    for f in serial.log probe/serial.log screen.txt harness.log qemu.out; do
+        [[ -s $dir/$f ]] || continue
+        printf '    --- %s (last 40 lines) ---\n' "$dir/$f"
+        tail -n 40 "$dir/$f" | tr -d '\r' | sed 's/^/    | /'
+    done
+    return 1
+}
+
+# new_run_dir: create this run's folder in the cache, point "last" at it and
+# remove old runs.
+new_run_dir() {
+    local runs=$CACHE/runs old
+    mkdir -p "$runs"
+    RUN_DIR=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S)-XXXX")
+    ln -sfn "$(basename "$RUN_DIR")" "$runs/last"
+    # Folder names start with the date, so the glob lists them oldest first.
+    old=("$runs"/2*/)
+    if [[ ${#old[@]} -gt $KEEP_RUNS ]]; then
+        rm -rf "${old[@]:0:${#old[@]}-KEEP_RUNS}"
+    fi
+}
+
+# run_all NAME...: run the cases, JOBS at a time; print the verdicts and the
+# summary line; returns 1 if any case failed.
+run_all() {
+    local -A job_of=()
+    local name pid passed=0 failed=0 start=$SECONDS
+    local queue=("$@")
+    while [[ ${#queue[@]} -gt 0 || ${#job_of[@]} -gt 0 ]]; do
+        while [[ ${#queue[@]} -gt 0 && ${#job_of[@]} -lt $JOBS ]]; do
+            name=${queue[0]}
+            queue=("${queue[@]:1}")
+            (run_case "$name") &
+            job_of[$!]=$name
+        done
+        pid=
+        wait -n -p pid "${!job_of[@]}" || true
+        [[ -n $pid ]] || continue
+        if report "${job_of[$pid]}"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+        unset "job_of[$pid]"
+    done
+    log "suite time: $((SECONDS - start))s; logs in $RUN_DIR"
+    printf '%d passed, %d failed\n' "$passed" "$failed"
+    [[ $failed -eq 0 ]]
+}
+
+main() {
+    local names=() n
+    case ${1:-} in
+        --list) case_names; return 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; return 0 ;;
+    esac
+    if [[ $# -gt 0 ]]; then
+        for n in "$@"; do case_row "$n" >/dev/null || die "no case named '$n' (see --list)"; done
+        names=("$@")
+    else
+        mapfile -t names < <(case_names)
+    fi
+    "$REPO/scripts/deps.sh" >&2
+    new_run_dir
+    if ! ensure_media; then
+        for n in "${names[@]}"; do printf 'FAIL %s: could not build the test media\n' "$n"; done
+        printf '0 passed, %d failed\n' "${#names[@]}"
+        return 1
+    fi
+    run_all "${names[@]}"
+}
+
+main "$@"

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""vga.py - wait until text appears on a QEMU guest's VGA text screen.
+
+Used by run.sh for guests that only write to the screen.  Talks to QEMU's
+human monitor on a unix socket (-monitor unix:SOCK,server,nowait), saves the
+text buffer with `pmemsave 0xb8000 4000 "FILE"` (the quotes matter: unquoted,
+the monitor parses '/' as a division), decodes the characters (even bytes,
+80x25, code page 437) and polls until NEEDLE is on the screen or the time is up.
+The last screen is written to SCREEN either way; with --quit the guest is
+stopped at the end.
+
+Usage: vga.py [--quit] SOCK NEEDLE TIMEOUT_SECONDS SCREEN
+Exit status: 0 found, 1 not found in time, 2 monitor error.
+"""
+import os
+import socket
+import sys
+import time
+
+PROMPT = b"(qemu) "
+COLS, ROWS = 80, 25
+
+
+def connect(path, deadline):
+    """Connect to the monitor socket, waiting for QEMU to create it."""
+    while True:
+        try:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.connect(path)
+            sock.settimeout(10)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def read_prompt(sock):
+    """Read monitor output up to the next prompt."""
+    data = b""
+    while not data.endswith(PROMPT):
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise ConnectionError("monitor closed")
+        data += chunk
+    return data
+
+
+def command(sock, line):
+    """Send one monitor command and wait for its prompt."""
+    sock.sendall(line.encode() + b"\n")
+    return read_prompt(sock)
+
+
+def screen_text(dump):
+    """Turn a text-mode buffer dump into 25 lines of text."""
+    chars = dump[0::2].decode("cp437", errors="replace")
+    lines = [chars[i:i + COLS].rstrip() for i in range(0, COLS * ROWS, COLS)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    quit_after = "--quit" in argv
+    args = [a for a in argv if a != "--quit"]
+    if len(args) != 4:
+        print("usage: vga.py [--quit] SOCK NEEDLE TIMEOUT_SECONDS SCREEN", file=sys.stderr)
+        return 2
+    sock_path, needle, timeout, screen_path = args[0], args[1], float(args[2]), args[3]
+    dump_path = screen_path + ".bin"
+    deadline = time.monotonic() + timeout
+    try:
+        sock = connect(sock_path, deadline)
+        read_prompt(sock)
+    except OSError as err:
+        print(f"vga.py: monitor {sock_path}: {err}", file=sys.stderr)
+        return 2
+    found = False
+    text = ""
+    try:
+        while True:
+            command(sock, f'pmemsave 0xb8000 {COLS * ROWS * 2} "{dump_path}"')
+            if os.path.exists(dump_path):
+                with open(dump_path, "rb") as dump:
+                    text = screen_text(dump.read())
+            if needle in text:
+                found = True
+                break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        if quit_after:
+            sock.sendall(b"quit\n")
+    except OSError as err:
+        print(f"vga.py: monitor: {err}", file=sys.stderr)
+    with open(screen_path, "w", encoding="utf-8") as out:
+        out.write(text)
+    return 0 if found else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
