@@ -26,7 +26,7 @@ HOST_LDSO=/lib64/ld-linux-x86-64.so.2
 HOST_LIBC=/lib/x86_64-linux-gnu/libc.so.6
 
 # Kernel modules the guest may need (dependencies are added from modules.dep).
-GUEST_MODULES=(phram mtdblock nbd loop nd_pmem nd_e820 libnvdimm nd_btt)
+GUEST_MODULES=(phram mtdblock nbd loop nd_pmem nd_e820 libnvdimm nd_btt isofs)
 
 # Placeholder for the per-run token in the floppy boot sector (see floppy.S).
 FLOPPY_TOKEN_PLACEHOLDER=@@@@@@@@@@@@@@@@
