@@ -37,7 +37,7 @@ UNIT_TESTS := $(BUILD)/tests/unit_tests
 FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem
 
 .DELETE_ON_ERROR:
-.PHONY: all check deps unit fuzz boot demo install uninstall clean sizes
+.PHONY: all check deps unit fuzz boot demo install install-test uninstall clean sizes
 
 all: $(TOOLS) sizes
 
@@ -79,6 +79,9 @@ fuzz: $(FUZZERS)
 	    grep -E '^Done|^#[0-9]+ *DONE' $(BUILD)/fuzz-$$n.log | tail -1; \
 	done
 
+install-test: $(TOOLS)
+	tests/install.sh
+
 boot: $(TOOLS)
 	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/run.sh
 
@@ -86,6 +89,7 @@ boot: $(TOOLS)
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) install-test
 	$(MAKE) fuzz
 	$(MAKE) boot
 

@@ -16,7 +16,7 @@ PACKAGES=(
     qemu-system-x86 seabios ipxe-qemu
     syslinux-common syslinux-utils isolinux syslinux
     mtools dosfstools xorriso cpio busybox-static kmod python3
-    binutils coreutils gzip
+    binutils coreutils gzip file man-db
 )
 KERNEL_META=linux-image-amd64
 CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}

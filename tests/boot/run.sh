@@ -48,6 +48,7 @@ CASES=(
     "attach-pmem    iso:2m    memdisk  iso       attach  memboot.backend=pmem   check_attach:/dev/pmem     prep_pmem"
     "find-iso       iso:odd   memdisk  iso       find    -                      check_find                 -"
     "find-hdd       hdd       memdisk  harddisk  find    -                      check_find                 -"
+    "attach-rw-hdd  hdd       memdisk  harddisk  attach_rw -                    check_rw                   -"
     "attach-default iso:odd   memdisk  iso       attach  -                      check_attach:/dev/         -"
     "attach-phram   iso:odd   memdisk  iso       attach  memboot.backend=phram  check_attach:/dev/mtdblock -"
     "attach-nbd     iso:even  memdisk  iso       attach  memboot.backend=nbd    check_attach:/dev/nbd      -"
@@ -187,7 +188,8 @@ boot_vga() {
     mapfile -d '' -t cmd < <(qemu_args "$C_DIR/serial.log" "$mon")
     timeout -k 5 "$((BOOT_TIMEOUT + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
     pid=$!
-    python3 "$BOOT_DIR/vga.py" --quit "$mon" "$needle" "$BOOT_TIMEOUT" "$C_DIR/screen.txt" \
+    python3 "$BOOT_DIR/vga.py" --quit --basemem "$C_DIR/basemem.bin" "$mon" "$needle" \
+        "$BOOT_TIMEOUT" "$C_DIR/screen.txt" \
         2>>"$C_DIR/qemu.out" || rc=$?
     sleep 0.2
     kill "$pid" 2>/dev/null || true
@@ -234,6 +236,10 @@ check_find() {
     len=$((${R[ref_out]#*,}))
     [[ $len -eq $size ]] || fail "found length $len, image is $size bytes" || return 1
     check_phram_json "$len" || return 1
+    [[ ${R[nomem_rc]:-} == 2 && ${R[ref_nomem_rc]:-} == 2 ]] ||
+        fail "without /dev/mem: exit ${R[nomem_rc]:-?} (Debian's ${R[ref_nomem_rc]:-?}), expected 2" || return 1
+    grep -q "cannot open /dev/mem" <<<"${R[nomem_err]:-}" ||
+        fail "without /dev/mem the message is: ${R[nomem_err]:-}" || return 1
     C_NOTE="${R[ours_out]}"
 }
 
@@ -288,6 +294,19 @@ check_attach() {
     return 0
 }
 
+# check_rw: a write through a default (read-only) device is refused; one
+# through a --rw device lands in the image in RAM (read back through nbd).
+check_rw() {
+    check_guest_ran || return 1
+    [[ ${R[ro_dev]:-} == /dev/mtdblock* ]] || fail "read-only attach gave '${R[ro_dev]:-}'" || return 1
+    [[ ${R[ro_write]:-} == refused ]] || fail "a write to the read-only ${R[ro_dev]} was accepted" || return 1
+    [[ ${R[rw_write_rc]:-} == 0 ]] || fail "write to --rw ${R[rw_dev]:-?} failed: ${R[rw_write_err]:-}" || return 1
+    [[ ${R[check_dev]:-} == /dev/nbd* ]] || fail "nbd attach gave '${R[check_dev]:-}'" || return 1
+    [[ ${R[readback]:-} == "MEMBOOT-RW-$C_TOKEN" ]] ||
+        fail "read back '${R[readback]:-}' through ${R[check_dev]}, wrote MEMBOOT-RW-$C_TOKEN" || return 1
+    C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}"
+}
+
 # check_tail_refused: SYSLINUX MEMDISK reserves only the image's bytes, so the
 # last 2 KiB of an odd-sized ISO share a page with System RAM, which /dev/mem
 # refuses: the nbd backend must say so (exit 2), not serve a wrong image.
@@ -314,10 +333,22 @@ check_none() {
 }
 
 # check_vga: the floppy's boot sector printed our token on the screen (the
-# screen was already polled by boot_vga; BOOT_RC holds its verdict).
+# screen was already polled by boot_vga; BOOT_RC holds its verdict).  Then our
+# memdiskfind, run on the host over the guest's base memory saved at that
+# moment, finds the floppy as the loader described it.
 check_vga() {
+    local out json
     [[ $BOOT_RC -eq 0 ]] || fail "'MEMBOOT-FLOPPY $C_TOKEN' never appeared on the VGA screen" || return 1
-    C_NOTE="screen: $(grep -a -m1 MEMBOOT-FLOPPY "$C_DIR/screen.txt")"
+    [[ -s $C_DIR/basemem.bin ]] || fail "no base-memory dump" || return 1
+    out=$("$BUILD/memdiskfind" --mem "$C_DIR/basemem.bin" --base 0 2>&1) ||
+        fail "memdiskfind --mem on the dump: $out" || return 1
+    [[ $((${out#*,})) -eq $(file_size "$C_IMAGE") ]] ||
+        fail "memdiskfind --mem found '$out', the floppy is $(file_size "$C_IMAGE") bytes" || return 1
+    json=$("$BUILD/memdiskfind" --json --mem "$C_DIR/basemem.bin" --base 0 2>&1)
+    grep -q '"drive": "floppy"' <<<"$json" && grep -q '"cmdline": "floppy"' <<<"$json" &&
+        grep -q '"geometry": {"cylinders": 80, "heads": 2, "sectors": 18' <<<"$json" ||
+        fail "memdiskfind --json on the dump: $json" || return 1
+    C_NOTE="screen: $(grep -a -m1 MEMBOOT-FLOPPY "$C_DIR/screen.txt"); dump: $out"
 }
 
 # ---------------------------------------------------------------- pmem

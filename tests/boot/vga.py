@@ -7,9 +7,11 @@ text buffer with `pmemsave 0xb8000 4000 "FILE"` (the quotes matter: unquoted,
 the monitor parses '/' as a division), decodes the characters (even bytes,
 80x25, code page 437) and polls until NEEDLE is on the screen or the time is up.
 The last screen is written to SCREEN either way; with --quit the guest is
-stopped at the end.
+stopped at the end.  With --basemem FILE, once the text has appeared, the
+guest's base memory (0 to 0xA0000) is saved to FILE, for the finder to scan
+on the host.
 
-Usage: vga.py [--quit] SOCK NEEDLE TIMEOUT_SECONDS SCREEN
+Usage: vga.py [--quit] [--basemem FILE] SOCK NEEDLE TIMEOUT_SECONDS SCREEN
 Exit status: 0 found, 1 not found in time, 2 monitor error.
 """
 import os
@@ -63,8 +65,14 @@ def screen_text(dump):
 def main(argv):
     quit_after = "--quit" in argv
     args = [a for a in argv if a != "--quit"]
-    if len(args) != 4:
-        print("usage: vga.py [--quit] SOCK NEEDLE TIMEOUT_SECONDS SCREEN", file=sys.stderr)
+    basemem = None
+    if "--basemem" in args:
+        i = args.index("--basemem")
+        basemem = args[i + 1] if i + 1 < len(args) else None
+        del args[i:i + 2]
+    if len(args) != 4 or ("--basemem" in argv and not basemem):
+        print("usage: vga.py [--quit] [--basemem FILE] SOCK NEEDLE TIMEOUT_SECONDS SCREEN",
+              file=sys.stderr)
         return 2
     sock_path, needle, timeout, screen_path = args[0], args[1], float(args[2]), args[3]
     dump_path = screen_path + ".bin"
@@ -85,6 +93,8 @@ def main(argv):
                     text = screen_text(dump.read())
             if needle in text:
                 found = True
+                if basemem:
+                    command(sock, f'pmemsave 0 0xa0000 "{basemem}"')
                 break
             if time.monotonic() > deadline:
                 break

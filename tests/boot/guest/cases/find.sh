@@ -5,3 +5,9 @@ capture ref memdiskfind.syslinux
 capture ours_phram memdiskfind --phram
 capture ours_json memdiskfind --json
 :
+# Without /dev/mem both finders fail with exit 2; ours says why.
+mv /dev/mem /dev/mem.hidden
+capture nomem memdiskfind --verbose
+capture ref_nomem memdiskfind.syslinux
+mv /dev/mem.hidden /dev/mem
+:

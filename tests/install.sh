@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# install.sh - `make install` puts the binaries and man pages where PREFIX and
+# DESTDIR say (PREFIX=/usr gives /usr/bin/memdiskfind, the path Debian
+# live-boot looks for), and the installed binaries run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+pass=0 fail=0
+
+# expect DESCRIPTION COMMAND...: count a pass if COMMAND succeeds.
+expect() {
+    local what=$1
+    shift
+    if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL install: $what"; fi
+}
+
+make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
+expect "memdiskfind in /usr/bin" test -x "$dest/usr/bin/memdiskfind"
+expect "memdisk-attach in /usr/bin" test -x "$dest/usr/bin/memdisk-attach"
+expect "memdiskfind.1" test -f "$dest/usr/share/man/man1/memdiskfind.1"
+expect "memdisk-attach.1" test -f "$dest/usr/share/man/man1/memdisk-attach.1"
+expect "static memdiskfind" sh -c "file '$dest/usr/bin/memdiskfind' | grep -q 'statically linked'"
+expect "static memdisk-attach" sh -c "file '$dest/usr/bin/memdisk-attach' | grep -q 'statically linked'"
+expect "memdiskfind --version runs" "$dest/usr/bin/memdiskfind" --version
+expect "memdisk-attach --help runs" "$dest/usr/bin/memdisk-attach" --help
+expect "man page renders" sh -c "MANWIDTH=80 man -l '$dest/usr/share/man/man1/memdisk-attach.1' | grep -q BACKENDS"
+expect "bad option exits 2" sh -c "'$dest/usr/bin/memdiskfind' --bogus; test \$? -eq 2"
+expect "bad backend exits 2" sh -c "'$dest/usr/bin/memdisk-attach' --backend=floppy; test \$? -eq 2"
+make -s install DESTDIR="$dest" PREFIX=/opt/mb >/dev/null
+expect "PREFIX=/opt/mb" test -x "$dest/opt/mb/bin/memdiskfind"
+echo "install: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]
