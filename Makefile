@@ -45,9 +45,13 @@ $(BUILD)/memdiskfind: tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
 
-$(BUILD)/memdisk-attach: tools/memdisk-attach.c tools/nbd_server.c tools/physmem.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
+ATTACH_SRC := tools/memdisk-attach.c tools/attach_util.c tools/backend_pmem.c \
+              tools/backend_phram.c tools/backend_nbd.c tools/backend_copy.c \
+              tools/nbd_server.c tools/physmem.c
+
+$(BUILD)/memdisk-attach: $(ATTACH_SRC) $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdisk-attach.c tools/nbd_server.c tools/physmem.c $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
+	$(TOOLCC) $(TOOL_CFLAGS) -o $@ $(ATTACH_SRC) $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
 
 sizes: $(TOOLS)
 	@for f in $(TOOLS); do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done

@@ -34,13 +34,13 @@ const char *mbft_reject_str(enum mbft_reject why)
 	case MBFT_BAD_SAFE_HOOK:
 		return "safe hook missing or not pointing back at the table";
 	case MBFT_BAD_CMDLINE:
-		return "command line pointer outside the scanned range";
+		return "command line outside the scanned range or not terminated";
 	case MBFT_BAD_SECTOR_SHIFT:
 		return "impossible sector size";
 	case MBFT_BAD_IMAGE_RANGE:
 		return "image address or length impossible (empty, below 1 MiB or past 4 GiB)";
 	case MBFT_IMAGE_NOT_IN_RAM:
-		return "image does not lie in RAM";
+		return "image is not in memory the loader reserved (System RAM, a device, or no memory)";
 	}
 	return "unknown";
 }
@@ -170,21 +170,26 @@ int mbft_scan(const uint8_t *mem, size_t len, uint32_t base, uint32_t start,
 	      const struct memmap *ram, struct mbft_result *res)
 {
 	struct window w;
-	uint64_t end = (uint64_t)base + len;
+	uint64_t end = (uint64_t)base + len, lo = start;
 	uint32_t addr;
 
 	memset(res, 0, sizeof(*res));
 	if (end > BASEMEM_TOP)
 		end = BASEMEM_TOP;
-	if (start < base)
-		start = base;
-	start = (start + MBFT_ALIGN - 1) & ~(uint32_t)(MBFT_ALIGN - 1);
+	if (lo < base)
+		lo = base;
+	lo = (lo + MBFT_ALIGN - 1) & ~(uint64_t)(MBFT_ALIGN - 1);
+	if (lo > end)
+		lo = end;
+	/* Both now lie in [base, 0xA0000]: no wrap-around below. */
 	w.mem = mem;
 	w.base = base;
-	w.lo = start;
-	w.hi = end > start ? (uint32_t)end : start;
+	w.lo = (uint32_t)lo;
+	w.hi = (uint32_t)end;
 	res->scan_start = w.lo;
 	res->scan_end = w.hi;
+	if (end <= base)
+		return 0;
 
 	for (addr = w.lo; (uint64_t)addr + 4 <= w.hi; addr += MBFT_ALIGN) {
 		enum mbft_reject why;

@@ -28,7 +28,7 @@ enum mbft_reject {
 	MBFT_BAD_CMDLINE,       /**< command line pointer outside the range or unterminated */
 	MBFT_BAD_SECTOR_SHIFT,  /**< sector shift not 0, 9, 10, 11 or 12 */
 	MBFT_BAD_IMAGE_RANGE,   /**< image empty, below 1 MiB or past 4 GiB */
-	MBFT_IMAGE_NOT_IN_RAM,  /**< image not inside RAM according to the memory map */
+	MBFT_IMAGE_NOT_IN_RAM,  /**< image not in reserved memory according to the memory map */
 };
 
 /** A candidate that was looked at and turned down (for --verbose). */

@@ -93,7 +93,7 @@ size_t memmap_parse_iomem(const char *text, struct memmap *m)
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
 		struct memmap_entry e;
 
-		if (parse_line(p, n, &e) == 0) {
+		if (parse_line(p, n, &e) == 0 && e.depth <= 1) {
 			if (e.start || e.end)
 				any_nonzero = 1;
 			if (m->n < MEMMAP_MAX_ENTRIES)
@@ -144,16 +144,26 @@ enum memmap_verdict memmap_check_image(const struct memmap *m, uint64_t start,
 
 	if (culprit)
 		*culprit = NULL;
+	if (m->truncated)
+		return MEMMAP_UNTRUSTED;
 	if (!len || start + len < start)
 		return MEMMAP_NOT_COVERED;
 	last = start + len - 1;
 
-	/* A device claimed inside a Reserved range is not RAM. */
 	for (i = 0; i < m->n; i++) {
 		const struct memmap_entry *e = &m->e[i];
 		size_t j;
 
-		if (e->depth || e->kind != MEMMAP_RESERVED)
+		if (e->depth)
+			continue;
+		/* The running kernel's memory is never an image. */
+		if (e->kind == MEMMAP_RAM && overlaps(start, last, e->start, e->end)) {
+			if (culprit)
+				*culprit = e;
+			return MEMMAP_IS_SYSTEM_RAM;
+		}
+		/* A device claimed inside a Reserved range is not RAM. */
+		if (e->kind != MEMMAP_RESERVED)
 			continue;
 		for (j = i + 1; j < m->n && m->e[j].depth > 0; j++) {
 			if (overlaps(start, last, m->e[j].start, m->e[j].end)) {
@@ -164,14 +174,14 @@ enum memmap_verdict memmap_check_image(const struct memmap *m, uint64_t start,
 		}
 	}
 
-	/* Every byte must be in a top-level RAM, Reserved or pmem entry. */
+	/* Every byte must be in a top-level Reserved or pmem entry. */
 	pos = start;
 	do {
 		progress = 0;
 		for (i = 0; i < m->n; i++) {
 			const struct memmap_entry *e = &m->e[i];
 
-			if (e->depth || e->kind == MEMMAP_OTHER)
+			if (e->depth || (e->kind != MEMMAP_RESERVED && e->kind != MEMMAP_PMEM))
 				continue;
 			if (e->start <= pos && pos <= e->end) {
 				if (e->end >= last)

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MEMMAP_MAX_ENTRIES 256
+#define MEMMAP_MAX_ENTRIES 1024
 #define MEMMAP_NAME_MAX 48
 
 /** Kinds of /proc/iomem entries that matter here. */
@@ -35,13 +35,15 @@ struct memmap_entry {
 /** A parsed memory map. */
 struct memmap {
 	size_t n;
-	int truncated;          /**< more entries than MEMMAP_MAX_ENTRIES */
+	int truncated;          /**< more entries than MEMMAP_MAX_ENTRIES: do not trust */
 	int all_zero;           /**< every address was 0 (read without privilege) */
 	struct memmap_entry e[MEMMAP_MAX_ENTRIES];
 };
 
 /**
- * Parse the text of /proc/iomem. Malformed lines are skipped.
+ * Parse the text of /proc/iomem. Malformed lines are skipped, and so are
+ * entries nested deeper than one level (only top-level entries and their
+ * direct children matter here).
  *
  * @param text  NUL-terminated text
  * @param m     out
@@ -59,15 +61,19 @@ uint32_t memmap_scan_base(const struct memmap *m, uint32_t page);
 
 /** Verdicts of memmap_check_image(). */
 enum memmap_verdict {
-	MEMMAP_IN_RAM = 0,      /**< covered by RAM, reserved or pmem entries */
+	MEMMAP_IN_RAM = 0,      /**< covered by Reserved or pmem entries */
 	MEMMAP_NOT_COVERED,     /**< some byte lies in no such entry */
 	MEMMAP_OVERLAPS_DEVICE, /**< a device or firmware claim lies inside */
+	MEMMAP_IS_SYSTEM_RAM,   /**< some byte is System RAM: the kernel's, not an image */
+	MEMMAP_UNTRUSTED,       /**< the map was truncated */
 };
 
 /**
  * Is [start, start+len) memory a memdisk could have loaded an image into?
- * It must be covered by top-level System RAM, Reserved or Persistent Memory
- * entries, and no device claim nested in a Reserved entry may overlap it.
+ * A memdisk reserves its image in the E820 map, so it must be covered by
+ * top-level Reserved or Persistent Memory entries, no byte may be System RAM
+ * (which belongs to the running kernel), and no device claim nested in a
+ * Reserved entry may overlap it.
  *
  * @param m       the map
  * @param start   first byte

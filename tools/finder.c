@@ -76,6 +76,11 @@ static int load_map(const char *path, struct finder_result *r)
 		msg("%s shows every address as 0: run as root", path);
 		return -1;
 	}
+	if (r->map.truncated) {
+		msg("%s has more than %d entries: the image cannot be checked against it",
+		    path, MEMMAP_MAX_ENTRIES);
+		return -1;
+	}
 	r->have_map = 1;
 	return 0;
 }
@@ -129,7 +134,7 @@ static int run_dump(const struct finder_opts *o, struct finder_result *r)
 		uint16_t kib = (uint16_t)(w[0] | w[1] << 8);
 
 		if (mbft_scan_start(kib, scan_base, &start)) {
-			vmsg("base memory is %u KiB: no memdisk driver can sit below 640 KiB", kib);
+			vmsg("base memory is %u KiB: outside 64-640 KiB, no memdisk driver can sit there", kib);
 			free(mem);
 			return EXIT_NOT_FOUND;
 		}
@@ -171,7 +176,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 		return EXIT_ERROR;
 	}
 	if (mbft_scan_start((uint16_t)(kibw[0] | kibw[1] << 8), scan_base, &start)) {
-		vmsg("base memory is %u KiB: no memdisk driver can sit there",
+		vmsg("base memory is %u KiB: outside 64-640 KiB, no memdisk driver can sit there",
 		     (unsigned)(kibw[0] | kibw[1] << 8));
 		close(fd);
 		return EXIT_NOT_FOUND;

@@ -20,8 +20,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: memdiskfind [--phram | --json] [--verbose]\n"
-		"                   [--mem FILE --base ADDR [--iomem FILE]]\n"
+		"Usage: memdiskfind [--phram | --json] [--verbose] [--iomem FILE]\n"
+		"                   [--mem FILE --base ADDR]\n"
 		"Find the disk image a memdisk loaded into RAM.\n"
 		"With no options, print ADDR,LEN in hex (as SYSLINUX memdiskfind does).\n"
 		"  -p, --phram      print a phram parameter: memdisk,ADDR,LEN[,ERASESIZE]\n"

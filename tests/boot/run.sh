@@ -304,7 +304,14 @@ check_rw() {
     [[ ${R[check_dev]:-} == /dev/nbd* ]] || fail "nbd attach gave '${R[check_dev]:-}'" || return 1
     [[ ${R[readback]:-} == "MEMBOOT-RW-$C_TOKEN" ]] ||
         fail "read back '${R[readback]:-}' through ${R[check_dev]}, wrote MEMBOOT-RW-$C_TOKEN" || return 1
-    C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}"
+    [[ ${R[subst_rc]:-} == 0 && ${R[subst_dev]:-} == /dev/nbd* ]] ||
+        fail "\$(memdisk-attach --backend=nbd 2>&1) gave '${R[subst_dev]:-}' (exit ${R[subst_rc]:-?}): the daemon holds the caller's stderr?" || return 1
+    [[ ${R[mismatch_rc]:-} == 2 ]] && grep -q "already attached read-only" <<<"${R[mismatch_err]:-}" ||
+        fail "--rw over a read-only nbd device: exit ${R[mismatch_rc]:-?}: ${R[mismatch_err]:-}" || return 1
+    [[ ${R[foreign_rc]:-} == 2 ]] && grep -q "not made by memdisk-attach" <<<"${R[foreign_err]:-}" ||
+        fail "--detach /dev/loop7: exit ${R[foreign_rc]:-?}: ${R[foreign_err]:-}" || return 1
+    [[ ${R[nbd_detach_rc]:-} == 0 ]] || fail "--detach ${R[subst_dev]}: ${R[nbd_detach_err]:-}" || return 1
+    C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}; mode mismatch and foreign detach refused"
 }
 
 # check_tail_refused: SYSLINUX MEMDISK reserves only the image's bytes, so the

@@ -1,9 +1,10 @@
 /**
  * @file fuzz_scan.c
  *
- * libFuzzer target for the finder's scan: the input is base memory (from
- * 0x9f000 up), optionally preceded by nothing else; the scan must never read
- * outside it, and whatever it accepts must satisfy every documented rule.
+ * libFuzzer target for the finder's scan: the input is base memory from
+ * 0x9f000 up (when its size is 4 more than a multiple of 16, its last 4 bytes
+ * choose where the scan starts); the scan must never read outside it, and
+ * whatever it accepts must satisfy every documented rule.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct mbft_result r;
 	static int init;
 	uint8_t *copy;
+	uint32_t start = BASE;
 	size_t need;
 	char *json;
 
@@ -36,12 +38,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memmap_parse_iomem(iomem, &map);
 		init = 1;
 	}
+	if (size % 16 == 4) {
+		memcpy(&start, data + size - 4, 4);
+		size -= 4;
+	}
 	if (size > 0xa0000 - BASE)
 		size = 0xa0000 - BASE;
 	/* An exact-size heap copy, so ASan sees any read past the end. */
 	copy = malloc(size ? size : 1);
 	memcpy(copy, data, size);
-	if (mbft_scan(copy, size, BASE, BASE, &map, &r)) {
+	if (mbft_scan(copy, size, BASE, start, &map, &r)) {
 		if (r.image_addr < 0x100000 || !r.image_len ||
 		    r.image_addr + r.image_len > 0x20000000ull ||
 		    r.table_addr < BASE || r.table_addr + r.table.length > BASE + size ||

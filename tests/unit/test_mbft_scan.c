@@ -172,6 +172,11 @@ static void test_rejects(const struct memmap *m)
 	t->mdi.diskbuf = 0xf0000000;  /* in a PCI window */
 	mbft_fix_checksum(t, t->length);
 	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
+
+	t = layout(100, 11, "iso");
+	t->mdi.diskbuf = 0x1000000;  /* the running kernel's System RAM */
+	mbft_fix_checksum(t, t->length);
+	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
 }
 
 /** A bad table before a good one: the good one is found and the bad noted. */
@@ -202,6 +207,11 @@ static void test_first_valid_wins(const struct memmap *m)
 	memset(P(TABLE), 0, 4);
 	CHECK_EQ(scan(&r, m), 0);
 	CHECK_EQ(r.n_candidates, 0);
+
+	/* Start addresses past the window (even near 4 GiB) scan nothing. */
+	CHECK_EQ(mbft_scan(mem, sizeof(mem), BASE, 0xfffffff8u, m, &r), 0);
+	CHECK_EQ(r.n_candidates, 0);
+	CHECK_EQ(mbft_scan(mem, sizeof(mem), 0xa0000, 0xa0000, m, &r), 0);
 
 	/* Below the start, nothing is seen. */
 	layout(100, 11, "iso");

@@ -89,8 +89,11 @@ static void test_check_image(void)
 	CHECK_EQ(memmap_check_image(&m, 0x1fa5c000, 0x583800, NULL), MEMMAP_IN_RAM);
 	/* Spanning two adjacent reserved entries. */
 	CHECK_EQ(memmap_check_image(&m, 0x1fa5c000, 0x5a4000, NULL), MEMMAP_IN_RAM);
-	/* From RAM into reserved. */
-	CHECK_EQ(memmap_check_image(&m, 0x1f000000, 0x1000000, NULL), MEMMAP_IN_RAM);
+	/* From System RAM into reserved: the kernel's memory is never an image. */
+	CHECK_EQ(memmap_check_image(&m, 0x1f000000, 0x1000000, &bad), MEMMAP_IS_SYSTEM_RAM);
+	CHECK(bad && bad->kind == MEMMAP_RAM);
+	/* A forged table pointing at the kernel's code. */
+	CHECK_EQ(memmap_check_image(&m, 0x1000000, 0x100000, NULL), MEMMAP_IS_SYSTEM_RAM);
 	/* Past the top of RAM, into the PCI window. */
 	CHECK_EQ(memmap_check_image(&m, 0x1ffff000, 0x2000, &bad), MEMMAP_NOT_COVERED);
 	CHECK(bad && bad->kind == MEMMAP_OTHER);
@@ -108,9 +111,28 @@ static void test_check_image(void)
 	CHECK_EQ(memmap_check_image(&m, 0x10000000, 0x1000000, NULL), MEMMAP_IN_RAM);
 }
 
+/** A map with more entries than fit is never trusted. */
+static void test_truncated_map(void)
+{
+	static struct memmap m;
+	static char text[(MEMMAP_MAX_ENTRIES + 8) * 48];
+	size_t i, n = 0;
+
+	for (i = 0; i < MEMMAP_MAX_ENTRIES + 4; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%08zx-%08zx : Reserved\n",
+				      0x100000 + i * 0x1000, 0x100fff + i * 0x1000);
+	CHECK_EQ(memmap_parse_iomem(text, &m), MEMMAP_MAX_ENTRIES);
+	CHECK(m.truncated);
+	CHECK_EQ(memmap_check_image(&m, 0x100000, 0x1000, NULL), MEMMAP_UNTRUSTED);
+	/* Entries nested two deep are not kept. */
+	CHECK_EQ(memmap_parse_iomem("00100000-001fffff : Reserved\n  00100000-0010ffff : a\n"
+				    "    00100000-00100fff : b\n", &m), 2);
+}
+
 void test_memmap(void)
 {
 	test_parse();
 	test_scan_base();
 	test_check_image();
+	test_truncated_map();
 }

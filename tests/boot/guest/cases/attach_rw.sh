@@ -29,3 +29,14 @@ emit check_dev "$dev"
 emit readback "$(dd if="$dev" bs=512 skip="$last" count=1 2>/dev/null | head -c ${#mark})"
 memdisk-attach --detach "$dev"
 :
+# An nbd device captured with 2>&1 must not keep the caller waiting (the
+# daemon keeps none of its stdio); asking for it writable then is refused;
+# --detach leaves devices it did not make alone.
+dev=$(timeout -s KILL 20 memdisk-attach --backend=nbd 2>&1)
+emit subst_rc "$?"
+emit subst_dev "$dev"
+capture mismatch memdisk-attach --rw --backend=nbd
+modprobe loop 2>/dev/null
+capture foreign memdisk-attach --detach /dev/loop7
+capture nbd_detach memdisk-attach --detach "$dev"
+:
