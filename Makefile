@@ -33,6 +33,35 @@ LIB_HDR   := $(wildcard lib/*.h) $(wildcard tools/*.h)
 TOOL_COMMON := tools/util.c tools/finder.c
 
 TOOLS     := $(BUILD)/memdiskfind $(BUILD)/memdisk-attach
+
+# ---- the loader: freestanding 32-bit C and 16-bit assembly ----
+LDR_CC    ?= gcc
+LDR_CFLAGS := -std=gnu11 $(WARN) -m32 -march=i686 -Os -ffreestanding -fno-pic -fno-pie \
+              -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
+              -mno-sse -mno-mmx -mno-80387 -ffunction-sections -fdata-sections \
+              -nostdinc -isystem $(shell $(LDR_CC) -print-file-name=include) \
+              -DMEMBOOT_FREESTANDING -Ilib -Iloader
+LDR_ASFLAGS := -m32 -nostdinc -Iloader -D__ASSEMBLY__
+LDR_LIB   := lib/mbft_build.c
+LDR_C     := loader/main.c loader/install.c loader/console.c loader/string.c $(LDR_LIB)
+LDR_S     := loader/setup.S loader/start32.S loader/driver.S
+LDR_OBJ   := $(patsubst %.c,$(BUILD)/loader-obj/%.o,$(LDR_C)) \
+             $(patsubst %.S,$(BUILD)/loader-obj/%.o,$(LDR_S))
+
+$(BUILD)/loader-obj/%.o: %.c $(LIB_HDR) $(wildcard loader/*.h)
+	@mkdir -p $(@D)
+	$(LDR_CC) $(LDR_CFLAGS) -c -o $@ $<
+
+$(BUILD)/loader-obj/%.o: %.S $(wildcard loader/*.h)
+	@mkdir -p $(@D)
+	$(LDR_CC) $(LDR_ASFLAGS) -c -o $@ $<
+
+$(BUILD)/memdisk.elf: $(LDR_OBJ) loader/loader.lds
+	ld -m elf_i386 -nostdlib --gc-sections -z noexecstack --no-warn-rwx-segments -T loader/loader.lds -Map $(BUILD)/memdisk.map \
+	    -o $@ $(LDR_OBJ)
+
+$(BUILD)/memdisk: $(BUILD)/memdisk.elf
+	objcopy -O binary $< $@
 UNIT_TESTS := $(BUILD)/tests/unit_tests
 FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem
 

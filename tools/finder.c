@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -39,11 +40,27 @@ static void explain_devmem_error(const char *path, int err)
 	free(lock);
 }
 
-/** Read exactly @p n bytes at physical address @p addr. 0 on success. */
-static int pread_full(int fd, void *buf, size_t n, uint64_t addr)
+/**
+ * Copy @p n bytes of physical memory at @p addr (below 1 MiB) into @p buf.
+ * mmap() first, as SYSLINUX's finder does: read() of /dev/mem returns
+ * zeros for low pages that share any byte with System RAM, and the page
+ * holding a memdisk's driver usually does. 0 on success.
+ */
+static int read_low(int fd, void *buf, size_t n, uint32_t addr)
 {
+	long pg = sysconf(_SC_PAGESIZE);
+	uint32_t page = pg > 0 ? (uint32_t)pg : 4096;
+	uint32_t lo = addr & ~(page - 1);
+	size_t maplen = (addr - lo) + n;
 	uint8_t *p = buf;
+	void *m;
 
+	m = mmap(NULL, maplen, PROT_READ, MAP_SHARED, fd, (off_t)lo);
+	if (m != MAP_FAILED) {
+		memcpy(buf, (uint8_t *)m + (addr - lo), n);
+		munmap(m, maplen);
+		return 0;
+	}
 	while (n) {
 		ssize_t r = pread(fd, p, n, (off_t)addr);
 
@@ -56,7 +73,7 @@ static int pread_full(int fd, void *buf, size_t n, uint64_t addr)
 		}
 		p += r;
 		n -= (size_t)r;
-		addr += (uint64_t)r;
+		addr += (uint32_t)r;
 	}
 	return 0;
 }
@@ -170,7 +187,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 		explain_devmem_error(devmem, errno);
 		return EXIT_ERROR;
 	}
-	if (pread_full(fd, kibw, 2, BDA_BASEMEM_KIB)) {
+	if (read_low(fd, kibw, 2, BDA_BASEMEM_KIB)) {
 		msg("cannot read the BIOS data area from %s: %s", devmem, strerror(errno));
 		close(fd);
 		return EXIT_ERROR;
@@ -187,7 +204,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 		close(fd);
 		return EXIT_ERROR;
 	}
-	if (pread_full(fd, mem, BASEMEM_TOP - scan_base, scan_base)) {
+	if (read_low(fd, mem, BASEMEM_TOP - scan_base, scan_base)) {
 		msg("cannot read base memory 0x%x-0x%x from %s: %s", scan_base,
 		    BASEMEM_TOP, devmem, strerror(errno));
 		free(mem);

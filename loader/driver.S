@@ -1,0 +1,611 @@
+/*
+ * driver.S - the resident real-mode driver of memboot's memdisk: INT 13h
+ * over the image in memory and the INT 15h memory-map hook. Linked at 0:
+ * it runs at offset 0 of the segment it is copied to, at the top of base
+ * memory. The installer (loader/install.c) fills in the drv_* data.
+ *
+ * Data is reached with CS: overrides; the caller's registers are kept in a
+ * frame on its stack and changed there (the frame layout is below).
+ */
+#include "layout.h"
+
+	.code16
+	.section .driver, "awx"
+
+/* Frame after "pushw %es; pushw %ds; pushal; movw %sp, %bp". */
+#define F_EDI	0
+#define F_ESI	4
+#define F_EBP	8
+#define F_EBX	16
+#define F_EDX	20
+#define F_ECX	24
+#define F_EAX	28
+#define F_AH	29
+#define F_DS	32
+#define F_ES	34
+#define F_FLAGS	40
+
+/* drv_flags */
+#define DF_RO		0x01
+#define DF_EDD		0x02
+#define DF_CDROM	0x04
+#define DF_FLOPPY	0x08
+
+/* Status codes */
+#define ST_OK		0x00
+#define ST_BADCMD	0x01
+#define ST_WRPROT	0x03
+#define ST_NOSECT	0x04
+#define ST_BOUNDARY	0x09
+
+	.globl	drv_start
+drv_start:
+
+/* ---- INT 13h entry: the safe hook sits at the entry point ---- */
+	.globl	drv_int13
+drv_int13:
+	jmp	int13_main		/* 3 bytes (near jump) */
+	.org	drv_int13 + 3
+	.ascii	"$INT13SF"
+	.ascii	"MEMDISK "
+	.globl	drv_old13
+drv_old13:	.long	0		/* previous INT 13h (off, seg) */
+drv_hook_flags:	.long	0
+	.globl	drv_mbft_ptr
+drv_mbft_ptr:	.long	0		/* physical address of the mBFT */
+
+int13_main:
+	/* The installation check, for any drive. */
+	cmpb	$0x08, %ah
+	jne	1f
+	pushl	%eax
+	shrl	$16, %eax
+	cmpw	$0x4d45, %ax		/* 'ME' */
+	popl	%eax
+	jne	1f
+	pushl	%ecx
+	shrl	$16, %ecx
+	cmpw	$0x4d44, %cx		/* 'MD' */
+	popl	%ecx
+	jne	1f
+	pushl	%edx
+	shrl	$16, %edx
+	cmpw	$0x4953, %dx		/* 'IS' */
+	popl	%edx
+	jne	1f
+	pushl	%ebx
+	shrl	$16, %ebx
+	cmpw	$0x3f4b, %bx		/* 'K?' */
+	popl	%ebx
+	jne	1f
+	jmp	install_check
+1:
+	cmpb	%cs:drv_drive, %dl
+	je	ours
+	/* Another drive: renumber drives of our class above ours, and chain. */
+	testb	$DF_CDROM, %cs:drv_flags
+	jnz	chain13
+	movb	%dl, %cs:drv_tmp
+	xorb	%cs:drv_drive, %dl
+	testb	$0x80, %dl
+	movb	%cs:drv_tmp, %dl
+	jnz	chain13			/* the other class */
+	cmpb	%cs:drv_drive, %dl
+	jb	chain13
+	decb	%dl
+	cmpb	$0x08, %ah
+	je	chain13_count
+	pushf
+	lcall	*%cs:drv_old13
+	pushf
+	incb	%dl			/* put the caller's number back */
+	popf
+	sti
+	lret	$2
+chain13_count:
+	/* AH=08h: the BIOS counts its drives; there is one more now. */
+	pushf
+	lcall	*%cs:drv_old13
+	jc	2f
+	incb	%dl
+2:	sti
+	lret	$2
+chain13:
+	ljmp	*%cs:drv_old13
+
+install_check:
+	/* Answer as AH=08h would for our drive, plus the magic and ES:DI = MDI. */
+	pushw	%es
+	pushw	%ds
+	pushal
+	movw	%sp, %bp
+	call	get_params
+	movw	$0x4d21, F_EAX+2(%bp)	/* '!M' */
+	movw	$0x4d45, F_ECX+2(%bp)	/* 'EM' */
+	movw	$0x4944, F_EDX+2(%bp)	/* 'DI' */
+	movw	$0x4b53, F_EBX+2(%bp)	/* 'SK' */
+	movw	%cs, F_ES(%bp)
+	movw	$drv_mdi, F_EDI(%bp)
+	jmp	done_ok
+
+ours:
+	pushw	%es
+	pushw	%ds
+	pushal
+	movw	%sp, %bp
+	cld
+	movb	%ah, %al
+	testb	$DF_CDROM, %cs:drv_flags
+	jz	1f
+	cmpb	$0x40, %al		/* a CD answers only the EDD functions */
+	jb	bad_cmd
+1:	cmpb	$0x00, %al
+	je	done_ok
+	cmpb	$0x01, %al
+	je	get_status
+	cmpb	$0x02, %al
+	je	chs_read
+	cmpb	$0x03, %al
+	je	chs_write
+	cmpb	$0x04, %al
+	je	done_ok
+	cmpb	$0x08, %al
+	je	fn_params
+	cmpb	$0x0c, %al
+	je	done_ok
+	cmpb	$0x0d, %al
+	je	done_ok
+	cmpb	$0x10, %al
+	je	done_ok
+	cmpb	$0x11, %al
+	je	done_ok
+	cmpb	$0x15, %al
+	je	get_type
+	cmpb	$0x16, %al
+	je	change_line
+	testb	$DF_EDD, %cs:drv_flags
+	jz	bad_cmd
+	cmpb	$0x41, %al
+	je	edd_check
+	cmpb	$0x42, %al
+	je	ext_read
+	cmpb	$0x43, %al
+	je	ext_write
+	cmpb	$0x44, %al
+	je	done_ok
+	cmpb	$0x47, %al
+	je	done_ok
+	cmpb	$0x48, %al
+	je	ext_params
+	testb	$DF_CDROM, %cs:drv_flags
+	jz	bad_cmd
+	cmpw	$0x4b01, F_EAX(%bp)
+	je	cd_status
+	cmpb	$0x4a, %al
+	jae	done_ok			/* other El Torito calls: accepted */
+	/* fall through */
+bad_cmd:
+	movb	$ST_BADCMD, %al
+	jmp	done_err
+
+get_status:
+	movb	%cs:drv_status, %al
+	movb	%al, F_AH(%bp)
+	testb	%al, %al
+	jnz	done_err_keep
+	jmp	done_ok_keep
+
+/* ---- completion: AH = status, CF = error; the status is remembered ---- */
+done_ok:
+	xorb	%al, %al
+	movb	%al, F_AH(%bp)
+done_ok_keep:
+	movb	$0, %cs:drv_status
+	andw	$~1, F_FLAGS(%bp)
+	jmp	done
+done_err:
+	movb	%al, F_AH(%bp)
+done_err_keep:
+	movb	%al, %cs:drv_status
+	orw	$1, F_FLAGS(%bp)
+done:
+	/* The BIOS data area keeps the last status too. */
+	pushw	%ds
+	xorw	%ax, %ax
+	movw	%ax, %ds
+	movb	%cs:drv_status, %al
+	testb	$DF_FLOPPY, %cs:drv_flags
+	jz	1f
+	movb	%al, 0x441
+	jmp	2f
+1:	testb	$DF_CDROM, %cs:drv_flags
+	jnz	2f
+	movb	%al, 0x474
+2:	popw	%ds
+	popal
+	popw	%ds
+	popw	%es
+	iret
+
+/* ---- AH=08h: geometry ---- */
+fn_params:
+	call	get_params
+	jmp	done_ok
+
+/* get_params: fill the frame as AH=08h answers. */
+get_params:
+	movw	%cs:drv_cyl, %ax
+	decw	%ax			/* last cylinder */
+	movb	%al, F_ECX+1(%bp)	/* CH */
+	movb	%ah, %cl
+	shlb	$6, %cl
+	orb	%cs:drv_spt, %cl
+	movb	%cl, F_ECX(%bp)		/* CL */
+	movb	%cs:drv_heads, %al
+	decb	%al
+	movb	%al, F_EDX+1(%bp)	/* DH */
+	movb	%cs:drv_ndrives, %al
+	movb	%al, F_EDX(%bp)		/* DL: drives of this class */
+	testb	$DF_FLOPPY, %cs:drv_flags
+	jz	1f
+	movb	%cs:drv_floppy_type, %al
+	movb	%al, F_EBX(%bp)		/* BL */
+	movw	%cs:drv_dpt_seg, %ax
+	movw	%ax, F_ES(%bp)
+	movw	%cs:drv_dpt_off, %ax
+	movw	%ax, F_EDI(%bp)
+1:	movb	$0, F_EAX(%bp)		/* AL = 0 */
+	ret
+
+/* ---- AH=15h: drive type ---- */
+get_type:
+	testb	$DF_FLOPPY, %cs:drv_flags
+	jz	1f
+	movb	$0x02, F_AH(%bp)	/* floppy with change line */
+	jmp	2f
+1:	movb	$0x03, F_AH(%bp)	/* hard disk: CX:DX = sectors */
+	movl	%cs:drv_sectors, %eax
+	movw	%ax, F_EDX(%bp)
+	shrl	$16, %eax
+	movw	%ax, F_ECX(%bp)
+2:	movb	$0, %cs:drv_status
+	andw	$~1, F_FLAGS(%bp)
+	jmp	done
+
+/* ---- AH=16h: the disk never changes ---- */
+change_line:
+	testb	$DF_FLOPPY, %cs:drv_flags
+	jz	bad_cmd
+	jmp	done_ok
+
+/* ---- AH=02h/03h: CHS read and write ---- */
+chs_write:
+	testb	$DF_RO, %cs:drv_flags
+	jz	chs_rw
+	movb	$ST_WRPROT, %al
+	jmp	done_err
+chs_read:
+chs_rw:
+	/* LBA = (C * heads + H) * spt + S - 1 */
+	movzbw	F_ECX(%bp), %ax		/* CL */
+	andb	$0x3f, %al
+	jz	bad_sector
+	decw	%ax
+	movzwl	%ax, %esi		/* S - 1 */
+	movzbw	F_ECX(%bp), %ax
+	shlw	$2, %ax
+	movb	F_ECX+1(%bp), %al	/* C = CH | (CL & 0xC0) << 2 */
+	movzwl	%ax, %eax
+	movzwl	%cs:drv_heads, %ecx
+	mull	%ecx
+	movzbl	F_EDX+1(%bp), %ecx	/* H */
+	addl	%ecx, %eax
+	movzbl	%cs:drv_spt, %ecx
+	mull	%ecx
+	addl	%esi, %eax		/* EAX = LBA */
+	movzbl	F_EAX(%bp), %ecx	/* AL = count */
+	jecxz	bad_sector
+	movzwl	F_ES(%bp), %edi
+	shll	$4, %edi
+	movzwl	F_EBX(%bp), %ebx
+	addl	%ebx, %edi		/* EDI = linear buffer */
+	movb	F_AH(%bp), %bl		/* 02h read, 03h write */
+	call	rw_sectors
+	jc	done_err
+	jmp	done_ok_keep_al
+
+bad_sector:
+	movb	$ST_NOSECT, %al
+	jmp	done_err
+
+done_ok_keep_al:
+	/* AL stays the caller's count (all of it was transferred). */
+	movb	$0, F_AH(%bp)
+	jmp	done_ok_keep
+
+/* ---- AH=41h: EDD installation check ---- */
+edd_check:
+	cmpw	$0x55aa, F_EBX(%bp)
+	jne	bad_cmd
+	movw	$0xaa55, F_EBX(%bp)
+	movw	$0x0007, F_ECX(%bp)	/* extended access, removable, EDD */
+	movb	$0x30, F_AH(%bp)	/* EDD 3.0 */
+	movb	$0, %cs:drv_status
+	andw	$~1, F_FLAGS(%bp)
+	jmp	done
+
+/* ---- AH=42h/43h: extended read and write (DAP at DS:SI) ---- */
+ext_write:
+	testb	$DF_RO, %cs:drv_flags
+	jz	ext_rw
+	movb	$ST_WRPROT, %al
+	jmp	done_err
+ext_read:
+ext_rw:
+	movw	F_DS(%bp), %ds
+	movw	F_ESI(%bp), %si
+	cmpb	$0x10, (%si)		/* packet size */
+	jb	bad_cmd
+	movzwl	2(%si), %ecx		/* count */
+	movzwl	6(%si), %edi		/* buffer segment */
+	shll	$4, %edi
+	movzwl	4(%si), %eax
+	addl	%eax, %edi
+	cmpl	$0xffffffff, 4(%si)	/* FFFF:FFFF: a flat 64-bit address follows */
+	jne	1f
+	cmpb	$0x18, (%si)
+	jb	bad_cmd
+	cmpl	$0, 0x14(%si)
+	jne	bad_cmd			/* above 4 GiB */
+	movl	0x10(%si), %edi
+1:	cmpl	$0, 0x0c(%si)
+	jne	ext_range		/* LBA above 2^32 */
+	movl	8(%si), %eax
+	movb	F_AH(%bp), %bl		/* 42h read, 43h write */
+	subb	$0x40, %bl		/* 02h / 03h, as rw_sectors takes them */
+	pushw	%si
+	call	rw_sectors
+	popw	%si
+	movw	F_DS(%bp), %ds
+	jc	ext_fail
+	jmp	done_ok
+ext_range:
+	movb	$ST_NOSECT, %al
+ext_fail:
+	movw	$0, 2(%si)		/* nothing transferred */
+	jmp	done_err
+
+/* ---- AH=48h: drive parameters (result buffer at DS:SI) ---- */
+ext_params:
+	movw	F_DS(%bp), %es
+	movw	F_ESI(%bp), %di
+	movw	%es:(%di), %cx		/* buffer size */
+	cmpw	$0x1a, %cx
+	jb	bad_cmd
+	movw	$0x1a, %ax
+	cmpw	$0x1e, %cx
+	jb	1f
+	movw	$0x1e, %ax
+	movl	$0xffffffff, %es:0x1a(%di)	/* no EDD configuration parameters */
+1:	movw	%ax, %es:(%di)
+	movw	$0x0003, %ax		/* DMA boundary errors handled, geometry valid */
+	testb	$DF_CDROM, %cs:drv_flags
+	jz	2f
+	movw	$0x0074, %ax		/* removable, change line, lockable, no geometry */
+2:	movw	%ax, %es:2(%di)
+	movzwl	%cs:drv_cyl, %eax
+	movl	%eax, %es:4(%di)
+	movzwl	%cs:drv_heads, %eax
+	movl	%eax, %es:8(%di)
+	movzbl	%cs:drv_spt, %eax
+	movl	%eax, %es:12(%di)
+	movl	%cs:drv_sectors, %eax
+	movl	%eax, %es:16(%di)
+	movl	$0, %es:20(%di)
+	movb	%cs:drv_sector_shift, %cl
+	movw	$1, %ax
+	shlw	%cl, %ax
+	movw	%ax, %es:24(%di)
+	jmp	done_ok
+
+/* ---- AX=4B01h: El Torito status: the 19-byte specification packet ---- */
+cd_status:
+	movw	F_DS(%bp), %es
+	movw	F_ESI(%bp), %di
+	movw	$drv_spec_packet, %si
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movw	$19, %cx
+	rep movsb
+	jmp	done_ok
+
+/*
+ * rw_sectors: EAX = first sector, ECX = count, EDI = linear buffer,
+ * BL = 02h (read) or 03h (write). CF and AL = status on error.
+ */
+rw_sectors:
+	movl	%cs:drv_sectors, %edx
+	cmpl	%edx, %eax
+	jae	9f
+	subl	%eax, %edx		/* sectors left from there */
+	cmpl	%edx, %ecx
+	ja	9f
+	pushl	%ecx
+	movb	%cs:drv_sector_shift, %cl
+	shll	%cl, %eax		/* byte offset in the image */
+	popl	%edx
+	shll	%cl, %edx		/* bytes */
+	movl	%edx, %ecx
+	movl	%cs:drv_image_base, %esi
+	addl	%eax, %esi		/* ESI = image address */
+	cmpb	$0x03, %bl
+	jne	copy
+	xchgl	%esi, %edi		/* write: from the buffer into the image */
+	jmp	copy
+9:	movb	$ST_NOSECT, %al
+	stc
+	ret
+
+/*
+ * copy: ECX bytes (a multiple of 2) from linear ESI to linear EDI, through
+ * the BIOS's INT 15h AH=87h (the original vector), 64 KiB at a time.
+ * CF and AL = status on error.
+ */
+copy:
+	pushw	%es
+1:	jecxz	8f
+	movl	$0x10000, %edx
+	cmpl	%edx, %ecx
+	jae	2f
+	movl	%ecx, %edx
+2:	/* descriptors: source at +0x10, destination at +0x18 */
+	movl	%esi, %eax
+	movw	%ax, %cs:drv_gdt87+0x12
+	shrl	$16, %eax
+	movb	%al, %cs:drv_gdt87+0x14
+	movb	%ah, %cs:drv_gdt87+0x17
+	movl	%edi, %eax
+	movw	%ax, %cs:drv_gdt87+0x1a
+	shrl	$16, %eax
+	movb	%al, %cs:drv_gdt87+0x1c
+	movb	%ah, %cs:drv_gdt87+0x1f
+	pushal
+	movw	%cs, %ax
+	movw	%ax, %es
+	movw	$drv_gdt87, %si
+	movl	%edx, %ecx
+	shrl	$1, %ecx		/* words */
+	movb	$0x87, %ah
+	pushf
+	lcall	*%cs:drv_old15
+	popal
+	jc	7f
+	addl	%edx, %esi
+	addl	%edx, %edi
+	subl	%edx, %ecx
+	jmp	1b
+7:	movb	$ST_BOUNDARY, %al
+	popw	%es
+	stc
+	ret
+8:	popw	%es
+	clc
+	ret
+
+/* ================================================================ */
+/* INT 15h: the memory map without the image and the driver. */
+
+	.globl	drv_int15
+drv_int15:
+	cmpw	$0xe820, %ax
+	je	e820
+	cmpw	$0xe801, %ax
+	je	e801
+	cmpw	$0xe881, %ax
+	je	e881
+	cmpb	$0x88, %ah
+	je	fn88
+	ljmp	*%cs:drv_old15
+
+e820:
+	cmpl	$0x534d4150, %edx	/* 'SMAP' */
+	jne	e820_bad
+	cmpl	$20, %ecx
+	jb	e820_bad
+	cmpl	%cs:drv_e820_count, %ebx
+	jae	e820_bad
+	pushw	%ds
+	pushl	%esi
+	pushl	%edi
+	pushw	%cs
+	popw	%ds
+	imulw	$20, %bx, %si
+	addw	$drv_e820_map, %si
+	movw	$20, %cx
+	cld
+	rep movsb
+	popl	%edi
+	popl	%esi
+	popw	%ds
+	incl	%ebx
+	cmpl	%cs:drv_e820_count, %ebx
+	jb	1f
+	xorl	%ebx, %ebx		/* that was the last one */
+1:	movl	$0x534d4150, %eax
+	movl	$20, %ecx
+	clc
+	jmp	ret15
+e820_bad:
+	movb	$0x86, %ah
+	stc
+	jmp	ret15
+
+e801:
+	movw	%cs:drv_e801_kib, %ax
+	movw	%ax, %cx
+	movw	%cs:drv_e801_blocks, %bx
+	movw	%bx, %dx
+	clc
+	jmp	ret15
+e881:
+	movzwl	%cs:drv_e801_kib, %eax
+	movl	%eax, %ecx
+	movzwl	%cs:drv_e801_blocks, %ebx
+	movl	%ebx, %edx
+	clc
+	jmp	ret15
+fn88:
+	movw	%cs:drv_88_kib, %ax
+	clc
+ret15:
+	sti
+	lret	$2
+
+/* ================================================================ */
+/* Data, filled in by the installer. */
+
+	.balign	4
+	.globl	drv_old15, drv_image_base, drv_sectors, drv_cyl, drv_heads, drv_spt
+	.globl	drv_sector_shift, drv_drive, drv_flags, drv_ndrives, drv_floppy_type
+	.globl	drv_dpt_seg, drv_dpt_off, drv_e801_kib, drv_e801_blocks, drv_88_kib
+	.globl	drv_e820_count, drv_spec_packet, drv_mbft, drv_mdi, drv_e820_map
+drv_old15:	.long	0
+drv_image_base:	.long	0
+drv_sectors:	.long	0
+drv_e820_count:	.long	0
+drv_cyl:	.word	0
+drv_heads:	.word	0
+drv_dpt_seg:	.word	0
+drv_dpt_off:	.word	0
+drv_e801_kib:	.word	0
+drv_e801_blocks:.word	0
+drv_88_kib:	.word	0
+drv_spt:	.byte	0
+drv_sector_shift:.byte	9
+drv_drive:	.byte	0
+drv_flags:	.byte	0
+drv_ndrives:	.byte	1
+drv_floppy_type:.byte	4
+drv_status:	.byte	0
+drv_tmp:	.byte	0
+drv_spec_packet:.space	19
+	.globl	drv_dpt
+drv_dpt:	.space	16		/* floppy parameter table (INT 1Eh) */
+
+	/* INT 15h AH=87h descriptor table: 6 descriptors */
+	.balign	8
+drv_gdt87:
+	.quad	0, 0
+	.quad	0x000093000000ffff	/* source (base patched per call) */
+	.quad	0x000093000000ffff	/* destination */
+	.quad	0, 0
+
+	.balign	16
+drv_mbft:
+	.space	40			/* the mBFT header (built by the installer) */
+drv_mdi:
+	.space	30			/* the MDI */
+	.balign	4
+drv_e820_map:				/* the map, then the command line: appended */
+	.globl	drv_end
+drv_end:

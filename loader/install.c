@@ -1,0 +1,139 @@
+/**
+ * @file install.c
+ *
+ * Making the resident driver live: copy it below the top of base memory,
+ * fill in its data (the disk, the edited memory map, the mBFT and MDI, the
+ * command line), lower the BIOS's base-memory word, and point INT 13h and
+ * INT 15h at it.
+ */
+#include "install.h"
+
+#include "libc.h"
+#include "loader.h"
+#include "mbft_build.h"
+#include "memdisk_abi.h"
+#include "version.h"
+
+/* Symbols of driver.S: offsets inside the driver. */
+extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_mbft_ptr[],
+	drv_image_base[], drv_sectors[], drv_cyl[], drv_heads[], drv_spt[],
+	drv_sector_shift[], drv_drive[], drv_flags[], drv_ndrives[], drv_floppy_type[],
+	drv_dpt_seg[], drv_dpt_off[], drv_e801_kib[], drv_e801_blocks[], drv_88_kib[],
+	drv_e820_count[], drv_spec_packet[], drv_mbft[], drv_mdi[], drv_e820_map[],
+	drv_dpt[], drv_end[];
+
+#define BDA_BASEMEM 0x413
+#define BDA_HD_COUNT 0x475
+#define BDA_EQUIPMENT 0x410
+#define E820_ENTRY_BYTES 20
+
+/** A field of the driver copy at @p base. */
+#define DRV(type, base, sym) (*(type *)lin((base) + (uint32_t)(sym)))
+
+/** The real-mode vector of INT @p n, as a seg:off u32 (offset low). */
+static uint32_t get_vector(unsigned n)
+{
+	return *(volatile uint32_t *)lin(n * 4);
+}
+
+/** Set INT @p n to seg:off. */
+static void set_vector(unsigned n, uint16_t seg, uint16_t off)
+{
+	*(volatile uint32_t *)lin(n * 4) = (uint32_t)seg << 16 | off;
+}
+
+uint32_t driver_bytes(const struct install *in)
+{
+	uint32_t size = (uint32_t)drv_e820_map + in->e820_count * E820_ENTRY_BYTES;
+
+	return size + (uint32_t)strlen(in->cmdline) + 1;
+}
+
+int install_driver(const struct install *in, struct installed *out)
+{
+	uint16_t basemem = *(volatile uint16_t *)lin(BDA_BASEMEM);
+	uint32_t size = driver_bytes(in), top = (uint32_t)basemem * 1024, base, i;
+	struct safe_hook *sh;
+	struct mdi mdi;
+	uint16_t seg;
+	uint8_t *map;
+	char *cl;
+
+	if (size > top || top - size < 0x10000)
+		return -1;
+	base = (top - size) & ~1023u;
+	seg = (uint16_t)(base >> 4);
+
+	memcpy(lin(base), _driver_pm, (uint32_t)(_driver_end - _driver_start));
+	DRV(uint32_t, base, drv_image_base) = in->image_addr;
+	DRV(uint32_t, base, drv_sectors) = in->sectors;
+	DRV(uint16_t, base, drv_cyl) = in->cylinders;
+	DRV(uint16_t, base, drv_heads) = in->heads;
+	DRV(uint8_t, base, drv_spt) = in->spt;
+	DRV(uint8_t, base, drv_sector_shift) = in->sector_shift;
+	DRV(uint8_t, base, drv_drive) = in->drive;
+	DRV(uint8_t, base, drv_flags) = in->flags;
+	DRV(uint8_t, base, drv_ndrives) = in->ndrives;
+	DRV(uint8_t, base, drv_floppy_type) = in->floppy_type;
+	DRV(uint16_t, base, drv_e801_kib) = in->e801_kib;
+	DRV(uint16_t, base, drv_e801_blocks) = in->e801_blocks;
+	DRV(uint16_t, base, drv_88_kib) = in->kib_88;
+	memcpy(lin(base + (uint32_t)drv_spec_packet), in->spec_packet, 19);
+	memcpy(lin(base + (uint32_t)drv_dpt), in->dpt, sizeof(in->dpt));
+	DRV(uint16_t, base, drv_dpt_seg) = seg;
+	DRV(uint16_t, base, drv_dpt_off) = (uint16_t)(uint32_t)drv_dpt;
+
+	/* The edited memory map, then the command line. */
+	map = lin(base + (uint32_t)drv_e820_map);
+	for (i = 0; i < in->e820_count; i++) {
+		memcpy(map + i * E820_ENTRY_BYTES, &in->e820[i].base, 8);
+		memcpy(map + i * E820_ENTRY_BYTES + 8, &in->e820[i].len, 8);
+		memcpy(map + i * E820_ENTRY_BYTES + 16, &in->e820[i].type, 4);
+	}
+	DRV(uint32_t, base, drv_e820_count) = in->e820_count;
+	cl = (char *)(map + in->e820_count * E820_ENTRY_BYTES);
+	memcpy(cl, in->cmdline, strlen(in->cmdline) + 1);
+
+	/* The tables other tools look for. */
+	memset(&mdi, 0, sizeof(mdi));
+	mdi.version_major = MEMBOOT_MDI_MAJOR;
+	mdi.version_minor = MEMBOOT_MDI_MINOR;
+	mdi.diskbuf = in->image_addr;
+	mdi.disksize = in->sectors;
+	mdi.cmdline_seg = seg;
+	mdi.cmdline_off = (uint16_t)((uint32_t)cl - base);
+	mdi.old_int13 = get_vector(0x13);
+	mdi.old_int15 = get_vector(0x15);
+	mdi.old_dosmem = basemem;
+	mdi.bootloader_id = in->bootloader_id;
+	mdi.sector_shift = in->sector_shift;
+	mdi.dpt_offset = in->floppy_dpt ? (uint16_t)(uint32_t)drv_dpt : 0;
+	mbft_build((struct mbft *)lin(base + (uint32_t)drv_mbft),
+		   base + (uint32_t)drv_int13, &mdi);
+	sh = lin(base + (uint32_t)drv_int13);
+	safe_hook_build(sh, get_vector(0x13), base + (uint32_t)drv_mbft);
+	DRV(uint32_t, base, drv_old13) = get_vector(0x13);
+	DRV(uint32_t, base, drv_old15) = get_vector(0x15);
+
+	/* Take the memory and the vectors. */
+	*(volatile uint16_t *)lin(BDA_BASEMEM) = (uint16_t)(base / 1024);
+	set_vector(0x13, seg, (uint16_t)(uint32_t)drv_int13);
+	set_vector(0x15, seg, (uint16_t)(uint32_t)drv_int15);
+	if (in->floppy_dpt)
+		set_vector(0x1e, seg, (uint16_t)(uint32_t)drv_dpt);
+	if (in->drive == 0x80)
+		(*(volatile uint8_t *)lin(BDA_HD_COUNT))++;
+	if (in->drive == 0x00) {
+		volatile uint16_t *eq = lin(BDA_EQUIPMENT);
+		unsigned floppies = (*eq & 1) ? ((*eq >> 6) & 3) + 1 : 0;
+
+		if (floppies < 4)
+			floppies++;
+		*eq = (uint16_t)((*eq & ~0xc1u) | 1u | ((floppies - 1) << 6));
+	}
+
+	out->base = base;
+	out->size = top - base;
+	out->mbft = base + (uint32_t)drv_mbft;
+	return 0;
+}

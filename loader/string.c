@@ -1,0 +1,111 @@
+/**
+ * @file string.c
+ *
+ * The C library functions the freestanding loader needs (lib/libc.h).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libc.h"
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (d <= s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * 64-bit division for the 32-bit freestanding build (the compiler calls
+ * these for uint64_t / and %; there is no libgcc for -m32 here).
+ */
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem);
+uint64_t __udivdi3(uint64_t n, uint64_t d);
+uint64_t __umoddi3(uint64_t n, uint64_t d);
+
+/** Shift-and-subtract division; @p d must not be 0. */
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
+{
+	uint64_t q = 0, r = 0;
+	int i;
+
+	if (!(n >> 32) && !(d >> 32)) {
+		if (rem)
+			*rem = (uint32_t)n % (uint32_t)d;
+		return (uint32_t)n / (uint32_t)d;
+	}
+	for (i = 63; i >= 0; i--) {
+		r = (r << 1) | ((n >> i) & 1);
+		if (r >= d) {
+			r -= d;
+			q |= 1ull << i;
+		}
+	}
+	if (rem)
+		*rem = r;
+	return q;
+}
+
+uint64_t __udivdi3(uint64_t n, uint64_t d)
+{
+	return __udivmoddi4(n, d, NULL);
+}
+
+uint64_t __umoddi3(uint64_t n, uint64_t d)
+{
+	uint64_t r;
+
+	__udivmoddi4(n, d, &r);
+	return r;
+}
