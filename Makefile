@@ -68,7 +68,7 @@ FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem
 .DELETE_ON_ERROR:
 .PHONY: all check deps unit fuzz boot demo install install-test uninstall clean sizes
 
-all: $(TOOLS) sizes
+all: $(TOOLS) $(BUILD)/memdisk sizes
 
 $(BUILD)/memdiskfind: tools/memdiskfind.c $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
@@ -82,8 +82,8 @@ $(BUILD)/memdisk-attach: $(ATTACH_SRC) $(TOOL_COMMON) $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(TOOLCC) $(TOOL_CFLAGS) -o $@ $(ATTACH_SRC) $(TOOL_COMMON) $(LIB_SRC) $(TOOL_LDFLAGS)
 
-sizes: $(TOOLS)
-	@for f in $(TOOLS); do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done
+sizes: $(TOOLS) $(BUILD)/memdisk
+	@for f in $(TOOLS) $(BUILD)/memdisk; do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done
 
 # ---- tests ----------------------------------------------------------------
 
@@ -115,7 +115,7 @@ fuzz: $(FUZZERS)
 install-test: $(TOOLS)
 	tests/install.sh
 
-boot: $(TOOLS)
+boot: $(TOOLS) $(BUILD)/memdisk
 	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/run.sh
 
 # The README's test command: dependencies, build, then every test.

@@ -141,13 +141,20 @@ void loader_main(uint32_t setup)
 	if ((uint64_t)load_rba * 2048 + count * 512 > len)
 		die("boot image outside the image");
 
-	/* Reserve whole pages: the image, then the driver. */
+	/*
+	 * Whole pages: the image's last page is zero-filled and reserved, and
+	 * the disk is reported that long, so that phram=memdisk,$(memdiskfind)
+	 * works on current kernels and /dev/mem can reach every byte.
+	 */
 	rlen = (len + 4095) & ~4095u;
+	if (rlen < len)
+		die("image too large");
+	memset(lin(img + len), 0, rlen - len);
 	e820_mark(img, rlen, E820_RESERVED);
 
 	memset(&in, 0, sizeof(in));
 	in.image_addr = img;
-	in.sectors = len >> 11;
+	in.sectors = rlen >> 11;
 	in.sector_shift = 11;
 	in.drive = 0xe0;
 	in.flags = DF_CDROM | DF_EDD | DF_RO;
@@ -171,7 +178,8 @@ void loader_main(uint32_t setup)
 		/* One more entry for the driver's own range. */
 		in.e820_count = e820_n + 2;
 		dbase = (top - driver_bytes(&in)) & ~1023u;
-		e820_mark(dbase, top - dbase, E820_RESERVED);
+		/* From its page boundary: no page shared with System RAM. */
+		e820_mark(dbase & ~4095u, top - (dbase & ~4095u), E820_RESERVED);
 	}
 	in.e820 = e820;
 	in.e820_count = e820_n;

@@ -56,6 +56,12 @@ CASES=(
     "attach-copy    iso:even  memdisk  iso       attach  memboot.backend=copy   check_attach:/dev/loop     -"
     "none           direct    -        -         none    -                      check_none                 -"
     "floppy-vga     floppy    memdisk  floppy    -       -                      check_vga                  -"
+    "phram-plain-syslinux iso:odd memdisk iso    phram_plain -                  check_phram_plain:fails    -"
+    # memboot's own memdisk (build/memdisk)
+    "mb-find-iso    iso:odd   memboot  iso       find    -                      check_find                 -"
+    "mb-attach-default iso:odd memboot iso       attach  -                      check_attach:/dev/mtdblock -"
+    "mb-attach-nbd-odd iso:odd memboot iso       attach  memboot.backend=nbd    check_attach:/dev/nbd      -"
+    "mb-phram-plain iso:odd   memboot  iso       phram_plain -                  check_phram_plain:works    -"
 )
 
 # case_row NAME: print the table row of case NAME (fails if there is none).
@@ -335,6 +341,26 @@ check_rw() {
         fail "--detach /dev/loop7: exit ${R[foreign_rc]:-?}: ${R[foreign_err]:-}" || return 1
     [[ ${R[nbd_detach_rc]:-} == 0 ]] || fail "--detach ${R[subst_dev]}: ${R[nbd_detach_err]:-}" || return 1
     C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}; mode mismatch and foreign detach refused"
+}
+
+# check_phram_plain:works|fails: Debian live-boot's plain
+# "phram=memdisk,$(memdiskfind)" line. With SYSLINUX MEMDISK and an ISO whose
+# size is not a multiple of 4 KiB the kernel refuses it (the failure memboot
+# fixes); with memboot's memdisk it gives the image intact.
+check_phram_plain() {
+    local want=$1
+    check_guest_ran || return 1
+    if [[ $want == fails ]]; then
+        [[ -z ${R[dev]:-} ]] && grep -q "not multiple of erasesize" <<<"${R[phram_dmesg]:-}" ||
+            fail "phram accepted ${R[ref_find]:-} (dev '${R[dev]:-}', dmesg: ${R[phram_dmesg]:-})" || return 1
+        C_NOTE="refused as on Debian 12: ${R[phram_dmesg]:-}"
+        return 0
+    fi
+    [[ ${R[phram_rc]:-} == 0 && -n ${R[dev]:-} ]] ||
+        fail "modprobe phram phram=memdisk,${R[ref_find]:-} failed: ${R[phram_err]:-}" || return 1
+    [[ ${R[sha256]:-} == "$(image_sha256)" ]] ||
+        fail "sha256 of ${R[dev]} differs from the image's (zero-padded to ${R[len]:-?})" || return 1
+    C_NOTE="phram=memdisk,${R[ref_find]} -> ${R[dev]}"
 }
 
 # check_tail_refused: SYSLINUX MEMDISK reserves only the image's bytes, so the
