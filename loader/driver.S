@@ -447,11 +447,113 @@ rw_sectors:
 	ret
 
 /*
- * copy: ECX bytes (a multiple of 2) from linear ESI to linear EDI, through
- * the BIOS's INT 15h AH=87h (the original vector), 64 KiB at a time.
- * CF and AL = status on error.
+ * copy: ECX bytes (a multiple of 4) from linear ESI to linear EDI.
+ * CF and AL = status on error. The method is drv_copy_mode:
+ *   COPY_RAW (default): switch to 32-bit protected mode with the driver's
+ *   own GDT, copy, and come back (interrupts off meanwhile);
+ *   COPY_INT15: the BIOS's INT 15h AH=87h, 64 KiB at a time (safeint/int).
  */
+#define COPY_RAW	0
+#define COPY_INT15	1
+#define COPY_BIGRAW	2
 copy:
+	cmpb	$COPY_INT15, %cs:drv_copy_mode
+	je	copy_int15
+
+/* ---- raw: our own trip to protected mode ---- */
+copy_raw:
+	pushfw
+	cli
+	movw	%ds, %cs:save_ds
+	movw	%es, %cs:save_es
+	movw	%fs, %cs:save_fs
+	movw	%gs, %cs:save_gs
+	sgdtl	%cs:save_gdtr
+	lgdtl	%cs:drv_gdtr
+	movl	%cr0, %eax
+	movl	%eax, %cs:save_cr0
+	orb	$1, %al
+	movl	%eax, %cr0
+	.byte	0x66, 0xea		/* ljmpl SEL_DRV_CODE32:pm32_copy */
+	.long	pm32_copy
+	.word	0x08
+	.code32
+pm32_copy:
+	movw	$0x10, %ax		/* flat data */
+	movw	%ax, %ds
+	movw	%ax, %es
+	cmpb	$0, %cs:drv_use_sse
+	je	2f
+	cmpl	$64, %ecx
+	jb	2f
+	/* SSE: 64 bytes per round, the caller's XMM0-3 and CR4 kept. */
+	movl	%cr4, %eax
+	movl	%eax, %cs:save_cr4
+	orw	$0x0200, %ax		/* OSFXSR */
+	movl	%eax, %cr4
+	movl	%cr0, %eax
+	andb	$0xf3, %al		/* EM and TS off (CR0 is restored on the way back) */
+	orb	$0x02, %al		/* MP */
+	movl	%eax, %cr0
+	movups	%xmm0, %cs:xmm_save
+	movups	%xmm1, %cs:xmm_save + 16
+	movups	%xmm2, %cs:xmm_save + 32
+	movups	%xmm3, %cs:xmm_save + 48
+1:	movups	(%esi), %xmm0
+	movups	16(%esi), %xmm1
+	movups	32(%esi), %xmm2
+	movups	48(%esi), %xmm3
+	movups	%xmm0, (%edi)
+	movups	%xmm1, 16(%edi)
+	movups	%xmm2, 32(%edi)
+	movups	%xmm3, 48(%edi)
+	addl	$64, %esi
+	addl	$64, %edi
+	subl	$64, %ecx
+	cmpl	$64, %ecx
+	jae	1b
+	movups	%cs:xmm_save, %xmm0
+	movups	%cs:xmm_save + 16, %xmm1
+	movups	%cs:xmm_save + 32, %xmm2
+	movups	%cs:xmm_save + 48, %xmm3
+	movl	%cs:save_cr4, %eax
+	movl	%eax, %cr4
+2:	movl	%ecx, %edx
+	shrl	$2, %ecx
+	rep movsl
+	movl	%edx, %ecx
+	andl	$3, %ecx
+	rep movsb
+	ljmp	$0x18, $pm16_back
+	.code16
+pm16_back:
+	movw	$0x20, %ax		/* 64 KiB limits for real mode */
+	cmpb	$COPY_BIGRAW, %cs:drv_copy_mode
+	jne	1f
+	movw	$0x10, %ax		/* bigraw: leave 4 GiB limits behind */
+1:	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movl	%cs:save_cr0, %eax
+	movl	%eax, %cr0
+	.byte	0xea			/* ljmp drv_seg:rm_back */
+	.word	rm_back
+	.globl	drv_seg_patch
+drv_seg_patch:
+	.word	0
+rm_back:
+	lgdtl	%cs:save_gdtr
+	movw	%cs:save_ds, %ds
+	movw	%cs:save_es, %es
+	movw	%cs:save_fs, %fs
+	movw	%cs:save_gs, %gs
+	popfw
+	clc
+	ret
+
+/* ---- safeint / int: the BIOS's INT 15h AH=87h, 64 KiB at a time ---- */
+copy_int15:
 	pushw	%es
 1:	jecxz	8f
 	movl	$0x10000, %edx
@@ -477,7 +579,7 @@ copy:
 	shrl	$1, %ecx		/* words */
 	movb	$0x87, %ah
 	pushf
-	lcall	*%cs:drv_old15
+	lcall	*%cs:drv_int15_target
 	popal
 	jc	7f
 	addl	%edx, %esi
@@ -588,6 +690,35 @@ drv_ndrives:	.byte	1
 drv_floppy_type:.byte	4
 drv_status:	.byte	0
 drv_tmp:	.byte	0
+	.globl	drv_copy_mode
+drv_copy_mode:	.byte	COPY_RAW
+	.balign	4
+	.globl	drv_int15_target
+drv_int15_target:.long	0		/* INT 15h for AH=87h: the original (safeint) or the chain (int) */
+save_cr0:	.long	0
+save_cr4:	.long	0
+	.globl	drv_use_sse
+drv_use_sse:	.byte	0		/* set by the installer when CPUID has SSE */
+	.balign	16
+xmm_save:	.space	64
+save_ds:	.word	0
+save_es:	.word	0
+save_fs:	.word	0
+save_gs:	.word	0
+save_gdtr:	.word	0
+		.long	0
+	/* The driver's own GDT for the raw copy: bases patched at install. */
+	.balign	8
+	.globl	drv_gdt, drv_gdtr
+drv_gdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code, base = driver */
+	.quad	0x00cf92000000ffff	/* 0x10: flat 32-bit data */
+	.quad	0x00009a000000ffff	/* 0x18: 16-bit code, base = driver */
+	.quad	0x000092000000ffff	/* 0x20: 16-bit data, 64 KiB */
+drv_gdtr:
+	.word	5 * 8 - 1
+	.long	0			/* patched: linear address of drv_gdt */
 drv_spec_packet:.space	19
 	.globl	drv_dpt
 drv_dpt:	.space	16		/* floppy parameter table (INT 1Eh) */

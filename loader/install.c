@@ -20,7 +20,8 @@ extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_mbft_ptr[],
 	drv_sector_shift[], drv_drive[], drv_flags[], drv_ndrives[], drv_floppy_type[],
 	drv_dpt_seg[], drv_dpt_off[], drv_e801_kib[], drv_e801_blocks[], drv_88_kib[],
 	drv_e820_count[], drv_spec_packet[], drv_mbft[], drv_mdi[], drv_e820_map[],
-	drv_dpt[], drv_end[];
+	drv_dpt[], drv_end[], drv_gdt[], drv_gdtr[], drv_seg_patch[], drv_copy_mode[],
+	drv_int15_target[], drv_use_sse[];
 
 #define BDA_BASEMEM 0x413
 #define BDA_HD_COUNT 0x475
@@ -29,6 +30,15 @@ extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_mbft_ptr[],
 
 /** A field of the driver copy at @p base. */
 #define DRV(type, base, sym) (*(type *)lin((base) + (uint32_t)(sym)))
+
+/** Set the base of the GDT descriptor at @p d. */
+static void set_desc_base(uint8_t *d, uint32_t base)
+{
+	d[2] = (uint8_t)base;
+	d[3] = (uint8_t)(base >> 8);
+	d[4] = (uint8_t)(base >> 16);
+	d[7] = (uint8_t)(base >> 24);
+}
 
 /** The real-mode vector of INT @p n, as a seg:off u32 (offset low). */
 static uint32_t get_vector(unsigned n)
@@ -114,6 +124,15 @@ int install_driver(const struct install *in, struct installed *out)
 	safe_hook_build(sh, get_vector(0x13), base + (uint32_t)drv_mbft);
 	DRV(uint32_t, base, drv_old13) = get_vector(0x13);
 	DRV(uint32_t, base, drv_old15) = get_vector(0x15);
+	DRV(uint32_t, base, drv_int15_target) = get_vector(0x15);
+
+	/* The raw copy's own GDT, and the way back to real mode. */
+	set_desc_base(lin(base + (uint32_t)drv_gdt + 0x08), base);
+	set_desc_base(lin(base + (uint32_t)drv_gdt + 0x18), base);
+	DRV(uint32_t, base, drv_gdtr + 2) = base + (uint32_t)drv_gdt;
+	DRV(uint16_t, base, drv_seg_patch) = seg;
+	DRV(uint8_t, base, drv_copy_mode) = in->copy_mode;
+	DRV(uint8_t, base, drv_use_sse) = in->use_sse;
 
 	/* Take the memory and the vectors. */
 	*(volatile uint16_t *)lin(BDA_BASEMEM) = (uint16_t)(base / 1024);

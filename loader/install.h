@@ -20,6 +20,11 @@
 #define DF_CDROM 0x04
 #define DF_FLOPPY 0x08
 
+/* drv_copy_mode (driver.S) */
+#define COPY_RAW 0
+#define COPY_INT15 1
+#define COPY_BIGRAW 2
+
 /** One E820 entry as the driver serves it. */
 struct inst_e820 {
 	uint64_t base, len;
@@ -45,6 +50,8 @@ struct install {
 	uint32_t e820_count;
 	const char *cmdline;
 	uint8_t bootloader_id;
+	uint8_t copy_mode;        /**< COPY_* */
+	uint8_t use_sse;          /**< the raw copy may use SSE (CPUID says so) */
 };
 
 /** Where the driver went. */

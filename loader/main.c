@@ -97,6 +97,15 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
+/** Does the CPU have SSE (CPUID leaf 1, EDX bit 25)? */
+static int cpu_has_sse(void)
+{
+	uint32_t a = 1, b, c, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+	return (d >> 25) & 1;
+}
+
 /** The entry from start32.S. */
 void loader_main(uint32_t setup) __attribute__((noreturn));
 
@@ -169,6 +178,16 @@ void loader_main(uint32_t setup)
 	memcpy(&in.spec_packet[12], &load_seg, 2);
 	memcpy(&in.spec_packet[14], &count, 2);
 	in.cmdline = cmdline;
+	in.copy_mode = COPY_RAW;
+	in.use_sse = (uint8_t)cpu_has_sse();
+	{
+		const char *w = cmdline;
+
+		/* temporary until lib/options.c is wired in */
+		for (; *w; w++)
+			if ((w == cmdline || w[-1] == ' ') && !strncmp(w, "safeint", 7))
+				in.copy_mode = COPY_INT15;
+	}
 	in.bootloader_id = *SETUP_VAR(uint8_t, hdr_type_of_loader);
 	{
 		uint16_t basemem = *(volatile uint16_t *)lin(0x413);
