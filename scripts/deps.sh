@@ -16,7 +16,7 @@ PACKAGES=(
     qemu-system-x86 seabios ipxe-qemu
     syslinux-common syslinux-utils isolinux syslinux
     mtools dosfstools xorriso cpio busybox-static kmod python3
-    binutils coreutils gzip file man-db
+    binutils coreutils gzip file man-db grub-rescue-pc
 )
 KERNEL_META=linux-image-amd64
 CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}

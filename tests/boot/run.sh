@@ -57,6 +57,9 @@ CASES=(
     "none           direct    -        -         none    -                      check_none                 -"
     "floppy-vga     floppy    memdisk  floppy    -       -                      check_vga                  -"
     "phram-plain-syslinux iso:odd memdisk iso    phram_plain -                  check_phram_plain:fails    -"
+    # Debian's GRUB rescue images reach GRUB (it draws only on the screen)
+    "grub-cd        file=/usr/lib/grub-rescue/grub-rescue-cdrom.iso memdisk iso - - check_screen:GNU_GRUB -"
+    "mb-grub-cd     file=/usr/lib/grub-rescue/grub-rescue-cdrom.iso memboot iso - - check_screen:GNU_GRUB -"
     # memboot's own memdisk (build/memdisk)
     "mb-find-iso    iso:odd   memboot  iso       find    -                      check_find                 -"
     "mb-attach-default iso:odd memboot iso       attach  -                      check_attach:/dev/mtdblock -"
@@ -133,6 +136,7 @@ build_case_image() {
             make_floppy "$C_IMAGE" "$C_TOKEN"
             ;;
         direct) C_IMAGE= ;;
+        file=*) C_IMAGE=${C_MEDIUM#file=} ;;
         *) die "case $C_NAME: unknown medium '$C_MEDIUM'" ;;
     esac
 }
@@ -343,6 +347,14 @@ check_rw() {
     C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}; mode mismatch and foreign detach refused"
 }
 
+# check_screen:TEXT: TEXT appeared on the VGA screen (polled by boot_vga;
+# underscores in TEXT stand for spaces there, as the case table splits on
+# spaces).
+check_screen() {
+    [[ $BOOT_RC -eq 0 ]] || fail "'$1' never appeared on the screen: $(tr -s ' \n' ' ' <"$C_DIR/screen.txt" | head -c 300)" || return 1
+    C_NOTE="screen: $(grep -a -m1 -F "$1" "$C_DIR/screen.txt" | tr -s ' ')"
+}
+
 # check_phram_plain:works|fails: Debian live-boot's plain
 # "phram=memdisk,$(memdiskfind)" line. With SYSLINUX MEMDISK and an ISO whose
 # size is not a multiple of 4 KiB the kernel refuses it (the failure memboot
@@ -487,6 +499,9 @@ boot_and_check() {
     BOOT_RC=0
     if [[ $C_CHECK == check_vga ]]; then
         boot_vga "MEMBOOT-FLOPPY $C_TOKEN" || BOOT_RC=$?
+    elif [[ $C_CHECK == check_screen:* ]]; then
+        args=("${args[0]//_/ }")
+        boot_vga "${args[0]}" || BOOT_RC=$?
     else
         boot_serial "$C_DIR/serial.log" "$C_TOKEN" || BOOT_RC=$?
         read_results "$C_DIR/serial.log" "$C_TOKEN"
