@@ -17,7 +17,7 @@ MANDIR    ?= $(PREFIX)/share/man
 TOOLCC    ?= musl-gcc
 HOSTCC    ?= gcc
 FUZZCC    ?= clang
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
@@ -28,7 +28,8 @@ TOOL_LDFLAGS  := -static -Wl,--gc-sections -s
 SAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined \
                  -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC   := lib/mbft_scan.c lib/memmap.c lib/mdinfo.c lib/nbd_proto.c lib/mbft_build.c
+LIB_SRC   := lib/mbft_scan.c lib/memmap.c lib/mdinfo.c lib/nbd_proto.c lib/mbft_build.c \
+             lib/options.c lib/geometry.c lib/eltorito.c lib/e820.c
 LIB_HDR   := $(wildcard lib/*.h) $(wildcard tools/*.h)
 TOOL_COMMON := tools/util.c tools/finder.c
 
@@ -42,28 +43,34 @@ LDR_CFLAGS := -std=gnu11 $(WARN) -m32 -march=i686 -Os -ffreestanding -fno-pic -f
               -nostdinc -isystem $(shell $(LDR_CC) -print-file-name=include) \
               -DMEMBOOT_FREESTANDING -Ilib -Iloader
 LDR_ASFLAGS := -m32 -nostdinc -Iloader -D__ASSEMBLY__
-LDR_LIB   := lib/mbft_build.c
-LDR_C     := loader/main.c loader/install.c loader/console.c loader/string.c $(LDR_LIB)
+LDR_LIB   := lib/mbft_build.c lib/options.c lib/geometry.c lib/eltorito.c lib/e820.c lib/inflate.c
+LDR_C     := loader/main.c loader/install.c loader/console.c loader/string.c loader/timer.c $(LDR_LIB)
 LDR_S     := loader/setup.S loader/start32.S loader/driver.S
 LDR_OBJ   := $(patsubst %.c,$(BUILD)/loader-obj/%.o,$(LDR_C)) \
              $(patsubst %.S,$(BUILD)/loader-obj/%.o,$(LDR_S))
 
 $(BUILD)/loader-obj/%.o: %.c $(LIB_HDR) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
-	$(LDR_CC) $(LDR_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(LDR_CC) $(LDR_CFLAGS) -c -o $@ $<
 
 $(BUILD)/loader-obj/%.o: %.S $(wildcard loader/*.h)
 	@mkdir -p $(@D)
-	$(LDR_CC) $(LDR_ASFLAGS) -c -o $@ $<
+	@echo "  AS      $<"
+	@$(LDR_CC) $(LDR_ASFLAGS) -c -o $@ $<
 
 $(BUILD)/memdisk.elf: $(LDR_OBJ) loader/loader.lds
-	ld -m elf_i386 -nostdlib --gc-sections -z noexecstack --no-warn-rwx-segments -T loader/loader.lds -Map $(BUILD)/memdisk.map \
+	@echo "  LD      $@"
+	@ld -m elf_i386 -nostdlib --gc-sections -z noexecstack --no-warn-rwx-segments -T loader/loader.lds -Map $(BUILD)/memdisk.map \
 	    -o $@ $(LDR_OBJ)
 
 $(BUILD)/memdisk: $(BUILD)/memdisk.elf
-	objcopy -O binary $< $@
+	@echo "  OBJCOPY $@"
+	@objcopy -O binary $< $@
+	@tests/check_header.sh $@
 UNIT_TESTS := $(BUILD)/tests/unit_tests
-FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem
+FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem $(BUILD)/tests/fuzz_options \
+             $(BUILD)/tests/fuzz_geometry $(BUILD)/tests/fuzz_eltorito $(BUILD)/tests/fuzz_e820
 
 .DELETE_ON_ERROR:
 .PHONY: all check deps unit fuzz boot demo install install-test uninstall clean sizes

@@ -30,6 +30,8 @@
 #define DF_EDD		0x02
 #define DF_CDROM	0x04
 #define DF_FLOPPY	0x08
+#define DF_NOPASS	0x10		/* hide the BIOS's drives of our class */
+#define DF_NOPASSANY	0x20		/* hide all of the BIOS's drives */
 
 /* Status codes */
 #define ST_OK		0x00
@@ -83,6 +85,8 @@ int13_main:
 	cmpb	%cs:drv_drive, %dl
 	je	ours
 	/* Another drive: renumber drives of our class above ours, and chain. */
+	testb	$DF_NOPASSANY, %cs:drv_flags
+	jnz	no_drive
 	testb	$DF_CDROM, %cs:drv_flags
 	jnz	chain13
 	movb	%dl, %cs:drv_tmp
@@ -90,6 +94,8 @@ int13_main:
 	testb	$0x80, %dl
 	movb	%cs:drv_tmp, %dl
 	jnz	chain13			/* the other class */
+	testb	$DF_NOPASS, %cs:drv_flags
+	jnz	no_drive
 	cmpb	%cs:drv_drive, %dl
 	jb	chain13
 	decb	%dl
@@ -112,6 +118,12 @@ chain13_count:
 	lret	$2
 chain13:
 	ljmp	*%cs:drv_old13
+no_drive:
+	/* nopass / nopassany: the BIOS's drive is hidden. */
+	movb	$ST_BADCMD, %ah
+	stc
+	sti
+	lret	$2
 
 install_check:
 	/* Answer as AH=08h would for our drive, plus the magic and ES:DI = MDI. */

@@ -19,6 +19,8 @@
 #define DF_EDD 0x02
 #define DF_CDROM 0x04
 #define DF_FLOPPY 0x08
+#define DF_NOPASS 0x10
+#define DF_NOPASSANY 0x20
 
 /* drv_copy_mode (driver.S) */
 #define COPY_RAW 0

@@ -2,31 +2,48 @@
  * @file main.c
  *
  * memboot memdisk: the 32-bit C core. Reads what the boot loader left in
- * the setup header (image address and size, command line), checks the
- * image, builds the resident driver in base memory, hooks INT 13h and
- * INT 15h, and starts the image's boot sector.
+ * the setup header (image address and size, command line), checks and if
+ * needed inflates the image, works out the disk it is (El Torito CD, floppy
+ * or hard disk), edits the memory map, installs the resident driver and
+ * starts the image's boot sector. Every failure is a message on the screen
+ * and the serial line, then INT 18h so that the BIOS tries the next device.
  */
+#include "e820.h"
+#include "eltorito.h"
+#include "geometry.h"
+#include "inflate.h"
 #include "install.h"
 #include "libc.h"
 #include "loader.h"
+#include "options.h"
+#include "timer.h"
 #include "version.h"
 
-#define MAX_E820 64
-#define E820_RAM 1
-#define E820_RESERVED 2
+#define MAX_E820 128
+#define PAGE 4096u
 
-static struct inst_e820 e820[MAX_E820];
-static uint32_t e820_n;
+static struct e820_entry e820_store[MAX_E820];
+static struct e820_map e820;
+static struct inst_e820 drv_map[MAX_E820];
 static char cmdline[4096];
+static struct md_options opt;
+static struct inflate_state inflate_ws;
 
-/** Read the BIOS's E820 map. */
+/** Round up to a page. */
+static uint64_t page_up(uint64_t x)
+{
+	return (x + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+}
+
+/** Read the BIOS's E820 map (through the original INT 15h). */
 static void read_e820(void)
 {
+	uint8_t *buf = lin(setup_lin + (uint32_t)rm_buf);
 	struct rm_regs r;
 	uint32_t cont = 0;
-	uint8_t *buf = lin(setup_lin + (uint32_t)rm_buf);
+	int calls = 0;
 
-	e820_n = 0;
+	e820_init(&e820, e820_store, MAX_E820);
 	do {
 		memset(&r, 0, sizeof(r));
 		memset(buf, 0, 24);
@@ -39,72 +56,158 @@ static void read_e820(void)
 		rm_call(0x15, &r);
 		if ((r.eflags & EFLAGS_CF) || r.eax != 0x534d4150)
 			break;
-		memcpy(&e820[e820_n].base, buf, 8);
-		memcpy(&e820[e820_n].len, buf + 8, 8);
-		memcpy(&e820[e820_n].type, buf + 16, 4);
-		if (e820[e820_n].len)
-			e820_n++;
+		if (e820_add_bios(&e820, buf, r.ecx < 20 ? 20 : r.ecx) == E820_E_FULL)
+			die("the BIOS memory map has more than %u entries", MAX_E820);
 		cont = r.ebx;
-	} while (cont && e820_n < MAX_E820);
-	if (!e820_n)
-		die("the BIOS gave no E820 memory map");
+	} while (cont && ++calls < 1024);
+	if (!e820.n)
+		die("the BIOS gave no E820 memory map (INT 15h AX=E820h)");
+	e820_sanitize(&e820);
 }
 
-/** Mark [base, base+len) as @p type in the map (splitting entries). */
-static void e820_mark(uint64_t base, uint64_t len, uint32_t type)
+/** Show the options that were not understood. */
+static void show_option_problems(void)
 {
-	struct inst_e820 out[MAX_E820];
-	uint64_t end = base + len;
-	uint32_t i, n = 0;
-	int placed = 0;
+	unsigned i;
 
-	for (i = 0; i < e820_n; i++) {
-		uint64_t s = e820[i].base, e = s + e820[i].len;
+	for (i = 0; i < opt.n_unknown && i < MD_OPT_MAX_UNKNOWN; i++)
+		printf("memdisk: unknown option \"%s\" ignored\n", opt.unknown[i]);
+	for (i = 0; i < opt.n_errors && i < MD_OPT_MAX_ERRORS; i++)
+		printf("memdisk: option \"%s\": %s; ignored\n", opt.errors[i].word,
+		       md_opt_reason_str(opt.errors[i].reason));
+}
 
-		if (e <= base || s >= end) {
-			if (!placed && s >= end) {
-				out[n++] = (struct inst_e820){ base, len, type };
-				placed = 1;
-			}
-			out[n++] = e820[i];
-			continue;
-		}
-		if (s < base)
-			out[n++] = (struct inst_e820){ s, base - s, e820[i].type };
-		if (!placed) {
-			out[n++] = (struct inst_e820){ base, len, type };
-			placed = 1;
-		}
-		if (e > end)
-			out[n++] = (struct inst_e820){ end, e - end, e820[i].type };
-		if (n > MAX_E820 - 3)
-			die("memory map too large");
+/** Progress of a long inflate, in tenths. */
+struct progress {
+	int last;
+};
+
+/** inflate_progress_fn: print every 10%. */
+static void show_progress(size_t done, size_t total, void *ctx)
+{
+	struct progress *p = ctx;
+	int tenth = total ? (int)((uint64_t)done * 10 / total) : 0;
+
+	if (tenth != p->last) {
+		printf("\rmemdisk: inflating... %d%%", tenth * 10);
+		p->last = tenth;
 	}
-	if (!placed)
-		out[n++] = (struct inst_e820){ base, len, type };
-	memcpy(e820, out, n * sizeof(out[0]));
-	e820_n = n;
 }
 
-/** Read an unaligned little-endian u32 / u16. */
-static uint32_t rd32(const uint8_t *p)
+/**
+ * Inflate a gzip (or PKZIP) image into the highest RAM that holds it,
+ * away from the compressed copy and from the loader.
+ */
+static void inflate_image(uint32_t *img, uint32_t *len)
 {
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+	const uint8_t *in = lin(*img);
+	uint32_t usize = 0, ms;
+	struct e820_entry tmp_store[MAX_E820];
+	struct e820_map tmp;
+	struct progress pr = { -1 };
+	size_t out_len = 0;
+	uint64_t dst, t0;
+	int zip = 0, rc;
+
+	if (gzip_detect(in, *len)) {
+		if (gzip_isize(in, *len, &usize))
+			die("the gzip image is truncated (no trailer)");
+	} else {
+		zip = 1;
+		if (zip_usize(in, *len, &usize))
+			die("the zip image is damaged (bad local header)");
+	}
+	if (!usize)
+		die("the compressed image says it holds 0 bytes");
+	/* Where to put it: highest RAM below 4 GiB, not the input, not us. */
+	e820_init(&tmp, tmp_store, MAX_E820);
+	memcpy(tmp_store, e820_store, e820.n * sizeof(e820_store[0]));
+	tmp.n = e820.n;
+	if (e820_set_range(&tmp, *img, page_up(*len), E820_RESERVED) ||
+	    e820_set_range(&tmp, 0, (uint32_t)_end, E820_RESERVED) ||
+	    e820_find_top(&tmp, page_up(usize), PAGE, 0x100000, 0x100000000ull, &dst))
+		die("not enough memory to inflate the image: it needs %u MiB below 4 GiB",
+		    (unsigned)(page_up(usize) >> 20));
+	printf("memdisk: inflating %u bytes of %s into %u bytes at %x\n", *len,
+	       zip ? "zip" : "gzip", usize, (uint32_t)dst);
+	t0 = timer_us();
+	rc = zip ? unzip_first_ws(&inflate_ws, in, *len, lin((uint32_t)dst), usize, &out_len,
+				  show_progress, &pr)
+		 : gunzip_ws(&inflate_ws, in, *len, lin((uint32_t)dst), usize, &out_len,
+			     show_progress, &pr);
+	ms = (uint32_t)((timer_us() - t0) / 1000);
+	printf("\r");
+	if (rc != INFLATE_OK)
+		die("the compressed image is damaged: %s", inflate_strerror(rc));
+	printf("memdisk: inflated %u bytes in %u ms (%u MB/s)\n", (uint32_t)out_len, ms,
+	       ms ? (uint32_t)((uint64_t)out_len / 1000 / ms) : 0);
+	*img = (uint32_t)dst;
+	*len = (uint32_t)out_len;
 }
 
-static uint16_t rd16(const uint8_t *p)
+/** A sentence for a geometry_guess() failure. */
+static const char *geo_error(int rc)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
+	switch (rc) {
+	case GEO_E_TOO_SMALL:
+		return "the image is smaller than one sector";
+	case GEO_E_BAD_CHS:
+		return "c=, h= or s= out of range (h 1-256, s 1-63)";
+	case GEO_E_BAD_DRIVE:
+		return "floppy=N needs N below 80h";
+	case GEO_E_DOSEMU:
+		return "its DOSEMU header holds impossible values";
+	case GEO_E_NO_MBR:
+		return "no usable partition table";
+	default:
+		return "unknown error";
+	}
 }
 
-/** Does the CPU have SSE (CPUID leaf 1, EDX bit 25)? */
-static int cpu_has_sse(void)
+/** Find the PnP BIOS installation structure ("$PnP" in F000h), or 0. */
+static uint32_t find_pnp(void)
 {
-	uint32_t a = 1, b, c, d;
+	uint32_t a;
 
-	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-	return (d >> 25) & 1;
+	for (a = 0xf0000; a < 0x100000; a += 16) {
+		const uint8_t *p = lin(a);
+
+		if (p[0] == '$' && p[1] == 'P' && p[2] == 'n' && p[3] == 'P')
+			return a;
+	}
+	return 0;
 }
+
+/** The CMOS floppy type a BIOS reports for a size (AH=08h, BL). */
+static uint8_t floppy_type(uint64_t bytes)
+{
+	if (bytes <= 368640)
+		return 1;  /* 360 KiB */
+	if (bytes <= 737280)
+		return 3;  /* 720 KiB */
+	if (bytes <= 1228800)
+		return 2;  /* 1.2 MiB */
+	if (bytes <= 1474560)
+		return 4;  /* 1.44 MiB */
+	return 6;          /* 2.88 MiB */
+}
+
+/** Fill in a 1.44 MB-style floppy parameter table for @p spt sectors. */
+static void make_dpt(uint8_t dpt[16], uint8_t spt)
+{
+	static const uint8_t std[11] = { 0xdf, 0x02, 0x25, 0x02, 18, 0x1b, 0xff, 0x54, 0xf6,
+					 0x0f, 0x08 };
+
+	memcpy(dpt, std, sizeof(std));
+	dpt[4] = spt;
+}
+
+/** What the boot sector is and where it goes. */
+struct boot {
+	uint32_t src;           /* physical address of the boot code in the image */
+	uint32_t bytes;
+	uint16_t seg;           /* load segment (jump to seg:0) */
+};
 
 /** The entry from start32.S. */
 void loader_main(uint32_t setup) __attribute__((noreturn));
@@ -114,123 +217,204 @@ void loader_main(uint32_t setup)
 	uint32_t img = *SETUP_VAR(uint32_t, hdr_ramdisk_image);
 	uint32_t len = *SETUP_VAR(uint32_t, hdr_ramdisk_size);
 	uint32_t cl = *SETUP_VAR(uint32_t, hdr_cmd_line_ptr);
-	const uint8_t *p = lin(img), *brvd, *cat;
+	uint16_t basemem = *(volatile uint16_t *)lin(0x413);
 	struct install in;
 	struct installed out;
-	uint32_t cat_lba, load_rba, count, load_seg, rlen;
+	struct boot boot;
 	struct rm_regs r;
+	uint64_t disk_bytes, rlen;
+	uint32_t i, top, dbase, pnp;
 
 	(void)setup;
 	con_init();
+	timer_init();
 	if (cl)
-		memcpy(cmdline, lin(cl), 4095);
+		memcpy(cmdline, lin(cl), sizeof(cmdline) - 1);
 	printf("memboot memdisk %s: image at %x, %u bytes, options \"%s\"\n", MEMBOOT_VERSION,
 	       img, len, cmdline);
+	md_options_parse(cmdline, &opt);
+	show_option_problems();
 	if (!img || !len)
-		die("no disk image: load one as the initrd (\"initrd\" in iPXE, INITRD in ISOLINUX, initrd16 in GRUB)");
+		die("no disk image: load one as the initrd (\"initrd\" in iPXE, INITRD in "
+		    "ISOLINUX, initrd16 in GRUB)");
+	if ((uint64_t)img + len > 0x100000000ull)
+		die("the image at %x (%u bytes) runs past 4 GiB", img, len);
+	if (img < (uint32_t)_end && img + len > 0x100000)
+		die("the boot loader put the image over memdisk itself (%x-%x)", img, img + len);
+	if (*(uint8_t *)lin(setup_lin + (uint32_t)a20_failed))
+		die("cannot enable the A20 gate: memory above 1 MiB is unreachable");
 	read_e820();
+	if (!e820_range_is(&e820, img, len, E820_RAM))
+		die("the image at %x (%u bytes) is not in RAM according to the BIOS: "
+		    "truncated load?", img, len);
 
-	/* El Torito (temporary minimal parse; lib/eltorito.c replaces it). */
-	if (len < 18 * 2048)
-		die("image too small for an ISO");
-	brvd = p + 17 * 2048;
-	if (brvd[0] != 0 || memcmp(brvd + 1, "CD001", 5))
-		die("no El Torito boot record");
-	cat_lba = rd32(brvd + 0x47);
-	if ((uint64_t)cat_lba * 2048 + 64 > len)
-		die("boot catalog outside the image");
-	cat = p + cat_lba * 2048;
-	if (cat[0] != 1 || cat[0x1e] != 0x55 || cat[0x1f] != 0xaa || cat[32] != 0x88)
-		die("bad boot catalog");
-	load_seg = rd16(cat + 32 + 2);
-	count = rd16(cat + 32 + 6);
-	load_rba = rd32(cat + 32 + 8);
-	if (!load_seg)
-		load_seg = 0x7c0;
-	if ((uint64_t)load_rba * 2048 + count * 512 > len)
-		die("boot image outside the image");
-
-	/*
-	 * Whole pages: the image's last page is zero-filled and reserved, and
-	 * the disk is reported that long, so that phram=memdisk,$(memdiskfind)
-	 * works on current kernels and /dev/mem can reach every byte.
-	 */
-	rlen = (len + 4095) & ~4095u;
-	if (rlen < len)
-		die("image too large");
-	memset(lin(img + len), 0, rlen - len);
-	e820_mark(img, rlen, E820_RESERVED);
+	if (gzip_detect(lin(img), len) || zip_detect(lin(img), len))
+		inflate_image(&img, &len);
+	if (opt.offset) {
+		if (opt.offset >= len)
+			die("offset=%u is past the end of the image (%u bytes)",
+			    (uint32_t)opt.offset, len);
+		img += (uint32_t)opt.offset;
+		len -= (uint32_t)opt.offset;
+	}
 
 	memset(&in, 0, sizeof(in));
-	in.image_addr = img;
-	in.sectors = rlen >> 11;
-	in.sector_shift = 11;
-	in.drive = 0xe0;
-	in.flags = DF_CDROM | DF_EDD | DF_RO;
-	in.ndrives = 1;
-	in.cylinders = 1;
-	in.heads = 1;
-	in.spt = 1;
-	in.spec_packet[0] = 0x13;
-	in.spec_packet[1] = 0;          /* no emulation */
-	in.spec_packet[2] = 0xe0;
-	memcpy(&in.spec_packet[4], &load_rba, 4);
-	memcpy(&in.spec_packet[12], &load_seg, 2);
-	memcpy(&in.spec_packet[14], &count, 2);
-	in.cmdline = cmdline;
-	in.copy_mode = COPY_RAW;
-	in.use_sse = (uint8_t)cpu_has_sse();
-	{
-		const char *w = cmdline;
+	memset(&boot, 0, sizeof(boot));
+	in.flags = opt.edd == MD_TRI_OFF ? 0 : DF_EDD;
+	if (opt.ro)
+		in.flags |= DF_RO;
+	if (opt.nopass)
+		in.flags |= DF_NOPASS;
+	if (opt.nopassany)
+		in.flags |= DF_NOPASSANY;
+	in.copy_mode = opt.himem == MD_HIMEM_SAFEINT || opt.himem == MD_HIMEM_INT ? COPY_INT15
+		     : opt.himem == MD_HIMEM_BIGRAW ? COPY_BIGRAW : COPY_RAW;
+	in.use_sse = (uint8_t)timer_cpu_has_sse();
 
-		/* temporary until lib/options.c is wired in */
-		for (; *w; w++)
-			if ((w == cmdline || w[-1] == ' ') && !strncmp(w, "safeint", 7))
-				in.copy_mode = COPY_INT15;
-	}
-	in.bootloader_id = *SETUP_VAR(uint8_t, hdr_type_of_loader);
-	{
-		uint16_t basemem = *(volatile uint16_t *)lin(0x413);
-		uint32_t top = (uint32_t)basemem * 1024;
-		uint32_t dbase;
+	if (opt.iso) {
+		struct eltorito_boot et;
+		int rc = eltorito_parse(lin(img), len, &et);
 
-		/* One more entry for the driver's own range. */
-		in.e820_count = e820_n + 2;
-		dbase = (top - driver_bytes(&in)) & ~1023u;
-		/* From its page boundary: no page shared with System RAM. */
-		e820_mark(dbase & ~4095u, top - (dbase & ~4095u), E820_RESERVED);
-	}
-	in.e820 = e820;
-	in.e820_count = e820_n;
-	/* E801/88h from the edited map: RAM contiguous from 1 MiB. */
-	{
-		uint64_t end = 0x100000;
-		uint32_t i;
-		int grown = 1;
-
-		while (grown) {
-			grown = 0;
-			for (i = 0; i < e820_n; i++)
-				if (e820[i].type == E820_RAM && e820[i].base <= end &&
-				    e820[i].base + e820[i].len > end) {
-					end = e820[i].base + e820[i].len;
-					grown = 1;
-				}
+		if (rc)
+			die("iso: %s", eltorito_strerror(rc));
+		if (et.media == ET_MEDIA_NOEMU) {
+			in.drive = 0xe0;
+			in.sector_shift = 11;
+			in.flags |= DF_CDROM | DF_RO | DF_EDD;
+			in.cylinders = 1;
+			in.heads = 1;
+			in.spt = 1;
+			disk_bytes = len;
+			boot.src = img + (uint32_t)et.image_offset;
+			boot.bytes = (uint32_t)et.image_size;
+			boot.seg = et.load_segment;
+			printf("memdisk: El Torito CD, no emulation: drive E0h, boot image of %u "
+			       "bytes at %x:0\n", boot.bytes, boot.seg);
+		} else {
+			/* Floppy or hard-disk emulation: the disk is inside the ISO. */
+			img += (uint32_t)et.image_offset;
+			len = (uint32_t)et.image_size;
+			in.sector_shift = 9;
+			in.drive = et.media == ET_MEDIA_HARDDISK ? 0x80 : 0x00;
+			if (in.drive == 0)
+				in.flags |= DF_FLOPPY;
+			in.cylinders = (uint16_t)et.cylinders;
+			in.heads = (uint16_t)et.heads;
+			in.spt = (uint8_t)et.sectors;
+			disk_bytes = len;
+			boot.src = img;
+			boot.bytes = 512;
+			boot.seg = et.load_segment;
+			printf("memdisk: El Torito CD, %s emulation: drive %xh, %u/%u/%u\n",
+			       in.drive ? "hard-disk" : "floppy", in.drive, in.cylinders,
+			       in.heads, in.spt);
 		}
-		if (end > 0x100000000ull)
-			end = 0x100000000ull;
-		in.kib_88 = (uint16_t)((end - 0x100000) / 1024 > 0xffff ? 0xffff : (end - 0x100000) / 1024);
-		in.e801_kib = (uint16_t)((end > 0x1000000 ? 0x1000000 : end) - 0x100000) / 1024;
-		in.e801_blocks = (uint16_t)(end > 0x1000000 ? (end - 0x1000000) >> 16 : 0);
-	}
-	if (install_driver(&in, &out))
-		die("not enough base memory for the driver");
-	printf("memdisk: CD-ROM E0h, %u x 2048-byte sectors; driver at %x (%u bytes), mBFT at %x\n",
-	       in.sectors, out.base, out.size, out.mbft);
+		eltorito_spec_packet(&et, in.drive, in.spec_packet);
+	} else {
+		struct geometry g;
+		int rc = geometry_guess(lin(img), len, len, &opt, &g);
 
-	/* Load the boot image and start it. */
-	memcpy(lin(load_seg * 16), p + load_rba * 2048, count * 512);
+		if (rc)
+			die("cannot work out the disk's geometry: %s", geo_error(rc));
+		img += g.data_offset;
+		len -= g.data_offset;
+		in.drive = g.drive;
+		in.sector_shift = 9;
+		if (g.type == GEO_FLOPPY)
+			in.flags |= DF_FLOPPY;
+		in.cylinders = (uint16_t)g.bios_cylinders;
+		in.heads = (uint16_t)g.heads;
+		in.spt = (uint8_t)g.sectors;
+		disk_bytes = g.total_sectors * 512;
+		boot.src = img;
+		boot.bytes = 512;
+		boot.seg = 0x7c0;
+		printf("memdisk: %s %xh, %u cylinders, %u heads, %u sectors (%s)\n",
+		       g.type == GEO_FLOPPY ? "floppy" : "hard disk", g.drive, in.cylinders,
+		       in.heads, in.spt, geometry_source_str(g.source));
+	}
+
+	/*
+	 * Whole pages: the disk's last page is zero-filled, reserved, and part
+	 * of the disk, so that phram=memdisk,$(memdiskfind) works on current
+	 * kernels and /dev/mem reaches every byte. (A trailing zero sector is
+	 * harmless to an ISO or a disk.)
+	 */
+	rlen = page_up(disk_bytes);
+	if (img + rlen > 0x100000000ull)
+		die("the image's last page runs past 4 GiB");
+	if (rlen > disk_bytes) {
+		if (!e820_range_is(&e820, img, rlen, E820_RAM) &&
+		    !e820_range_is(&e820, img + disk_bytes, rlen - disk_bytes, E820_RAM))
+			die("no room to round the image up to a whole page");
+		memset(lin(img + (uint32_t)disk_bytes), 0, (uint32_t)(rlen - disk_bytes));
+	}
+	in.image_addr = img;
+	in.sectors = (uint32_t)(rlen >> in.sector_shift);
+	if (e820_set_range(&e820, img, rlen, E820_RESERVED))
+		die("the memory map is full");
+	if (opt.mem_given && e820_limit_ram(&e820, opt.mem))
+		die("mem=: the memory map is full");
+
+	/* The driver's place: under the top of base memory, page-aligned in E820. */
+	in.cmdline = cmdline;
+	in.e820_count = e820.n + 2;  /* room for the driver's own entry */
+	top = (uint32_t)basemem * 1024;
+	dbase = (top - driver_bytes(&in)) & ~1023u;
+	if (e820_set_range(&e820, dbase & ~(PAGE - 1), top - (dbase & ~(PAGE - 1)),
+			   E820_RESERVED))
+		die("the memory map is full");
+	for (i = 0; i < e820.n; i++) {
+		drv_map[i].base = e820.e[i].base;
+		drv_map[i].len = e820.e[i].len;
+		drv_map[i].type = e820.e[i].type;
+	}
+	in.e820 = drv_map;
+	in.e820_count = e820.n;
+	e820_e801(&e820, &in.e801_kib, &in.e801_blocks);
+	in.kib_88 = e820_int1588(&e820);
+
+	in.bootloader_id = *SETUP_VAR(uint8_t, hdr_type_of_loader);
+	if (in.flags & DF_FLOPPY) {
+		uint16_t eq = *(volatile uint16_t *)lin(0x410);
+		unsigned floppies = (eq & 1) ? ((eq >> 6) & 3) + 1 : 0;
+
+		in.floppy_type = floppy_type(disk_bytes);
+		make_dpt(in.dpt, in.spt);
+		in.floppy_dpt = opt.dpt == MD_TRI_ON || (opt.dpt != MD_TRI_OFF && floppies == 0);
+		in.ndrives = (uint8_t)(in.flags & (DF_NOPASS | DF_NOPASSANY) ? 1 : floppies + 1);
+	} else if (in.drive & 0x80 && !(in.flags & DF_CDROM)) {
+		in.ndrives = (uint8_t)(*(volatile uint8_t *)lin(0x475) + 1);
+		if (in.flags & (DF_NOPASS | DF_NOPASSANY))
+			in.ndrives = 1;
+	} else {
+		in.ndrives = 1;
+	}
+
+	/* The boot code must land in free base memory, below us and the driver. */
+	if (!boot.bytes || boot.bytes > 0x80000)
+		die("the boot image is %u bytes: too large to load", boot.bytes);
+	if ((uint32_t)boot.seg * 16 < 0x500 ||
+	    (uint32_t)boot.seg * 16 + boot.bytes > dbase ||
+	    ((uint32_t)boot.seg * 16 < setup_lin + 4096 &&
+	     (uint32_t)boot.seg * 16 + boot.bytes > setup_lin))
+		die("the boot image (%u bytes at %x:0) does not fit in free base memory",
+		    boot.bytes, boot.seg);
+
+	if (install_driver(&in, &out))
+		die("not enough base memory for the driver (%u KiB free)", basemem);
+	printf("memdisk: %u sectors of %u bytes at %x; driver at %x (%u bytes), mBFT at %x\n",
+	       in.sectors, 1u << in.sector_shift, in.image_addr, out.base, out.size, out.mbft);
+	if (opt.pause) {
+		printf("memdisk: press a key to boot\n");
+		wait_key();
+	}
+
+	memcpy(lin((uint32_t)boot.seg * 16), lin(boot.src), boot.bytes);
 	memset(&r, 0, sizeof(r));
-	r.edx = 0xe0;
-	rm_boot((uint16_t)load_seg, 0, &r);
+	r.edx = in.drive;
+	pnp = find_pnp();
+	r.es = (uint16_t)(pnp >> 4);
+	r.edi = pnp & 15;
+	rm_boot(boot.seg == 0x7c0 ? 0 : boot.seg, boot.seg == 0x7c0 ? 0x7c00 : 0, &r);
 }

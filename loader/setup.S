@@ -134,21 +134,21 @@ setup_main:
  */
 enable_a20:
 	call	a20_on
-	jnz	9f
+	jz	9f
 	movw	$0x2401, %ax
 	int	$0x15
 	call	a20_on
-	jnz	9f
+	jz	9f
 	inb	$0x92, %al
 	orb	$0x02, %al
 	andb	$0xfe, %al
 	outb	%al, $0x92
 	call	a20_on
-	jnz	9f
+	jz	9f
 	movb	$1, a20_failed
 9:	ret
 
-/* a20_on: ZF clear if 0:0x500 and 0xffff:0x510 are different bytes. */
+/* a20_on: ZF set if A20 is on (0:0x500 and 0xffff:0x510 are different bytes). */
 a20_on:
 	pushw	%ds
 	pushw	%es

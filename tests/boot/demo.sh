@@ -7,14 +7,16 @@
 # mounted and hashed.  Each stage is printed as the guest reaches it, with the
 # time since QEMU started; the run ends with the verdict.
 #
-# Environment: MEMDISK (default Debian's SYSLINUX MEMDISK until memboot's own
-# loader lands), MEMBOOT_BUILD, MEMBOOT_CACHE, MEMBOOT_TIMEOUT (default 120 s).
+# Environment: DEMO_MEMDISK (default memboot's build/memdisk; set it to
+# /usr/lib/syslinux/memdisk to watch SYSLINUX MEMDISK instead), MEMBOOT_BUILD,
+# MEMBOOT_CACHE, MEMBOOT_TIMEOUT (default 120 s).
 set -euo pipefail
 
 # shellcheck source=tests/boot/media.sh
 source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
 
 TIMEOUT=${MEMBOOT_TIMEOUT:-120}
+DEMO_MEMDISK=${DEMO_MEMDISK:-$MEMBOOT_MEMDISK}
 
 # stamp: seconds since QEMU started, as [  N.Ns].
 stamp() {
@@ -33,7 +35,8 @@ field() {
 main() {
     local iso sha size line v verdict=1 found=
     "$REPO/scripts/deps.sh" >&2
-    [[ -x $BUILD/memdiskfind && -x $BUILD/memdisk-attach ]] || die "build the tools first (make)"
+    [[ -x $BUILD/memdiskfind && -x $BUILD/memdisk-attach && -f $DEMO_MEMDISK ]] ||
+        die "build memboot first (make)"
     ensure_media >&2 || die "could not build the test media"
     DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/memboot-demo.XXXXXX")
     trap 'rm -rf "$DEMO_DIR"' EXIT
@@ -47,13 +50,15 @@ main() {
 
     echo "memboot demo: boot an ISO from RAM through a memdisk, then find it again from Linux"
     echo "  image:  $size bytes (not a multiple of 4 KiB), sha256 ${sha:0:16}..."
-    echo "  loader: $MEMDISK"
+    echo "  loader: $DEMO_MEMDISK"
     echo "  qemu:   -kernel memdisk -initrd demo.iso -append iso   (TCG, 512 MiB)"
     T0=$(date +%s%N)
     echo "$(stamp) QEMU started"
     while IFS= read -r line; do
         line=${line%$'\r'}
         case $line in
+            "memboot memdisk"*) echo "$(stamp) memboot's memdisk is running: ${line#memboot memdisk }" ;;
+            "memdisk: El Torito"*|"memdisk: "*" sectors of "*) echo "$(stamp) ${line}" ;;
             ISOLINUX*) echo "$(stamp) ISOLINUX is running from the RAM disk (drive E0h, read through the memdisk's INT 13h)" ;;
         esac
         if v=$(field "$line" stage); then echo "$(stamp) $v"; fi
@@ -68,8 +73,12 @@ main() {
         if v=$(field "$line" files); then echo "         files: $v"; fi
         if v=$(field "$line" mount_err); then echo "$(stamp) mount failed: $v"; fi
         if v=$(field "$line" sha256); then
+            # The guest hashes the length the finder reports: memboot's memdisk
+            # rounds it up to whole pages with zeros.
+            local glen=$((${found#*,}))
+            sha=$({ cat "$iso"; head -c $((glen > size ? glen - size : 0)) /dev/zero; } | sha256sum | cut -d' ' -f1)
             if [[ $v == "$sha" ]]; then
-                echo "$(stamp) sha256 of the device's first $size bytes = the ISO's on the host: intact"
+                echo "$(stamp) sha256 of the device's first $glen bytes = the ISO's on the host$( ((glen > size)) && echo " (plus $((glen - size)) zero bytes to a whole page)"): intact"
                 verdict=0
             else
                 echo "$(stamp) sha256 differs: guest ${v:0:16}..., host ${sha:0:16}..."
@@ -78,7 +87,7 @@ main() {
         [[ $line == "MEMBOOT $TOKEN done" ]] && break
     done < <(timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 512 -display none \
                  -no-reboot -nic none -monitor none -serial stdio \
-                 -kernel "$MEMDISK" -initrd "$iso" -append iso </dev/null 2>&1)
+                 -kernel "$DEMO_MEMDISK" -initrd "$iso" -append iso </dev/null 2>&1)
     if [[ $verdict -eq 0 ]]; then
         echo "demo: OK: booted, found, attached and verified in $(stamp | tr -d '[]s ') s"
     else

@@ -60,11 +60,26 @@ CASES=(
     # Debian's GRUB rescue images reach GRUB (it draws only on the screen)
     "grub-cd        file=/usr/lib/grub-rescue/grub-rescue-cdrom.iso memdisk iso - - check_screen:GNU_GRUB -"
     "mb-grub-cd     file=/usr/lib/grub-rescue/grub-rescue-cdrom.iso memboot iso - - check_screen:GNU_GRUB -"
+    "grub-floppy    file=/usr/lib/grub-rescue/grub-rescue-floppy.img memdisk floppy - - check_screen:GNU_GRUB -"
+    "mb-grub-floppy file=/usr/lib/grub-rescue/grub-rescue-floppy.img memboot floppy - - check_screen:GNU_GRUB -"
     # memboot's own memdisk (build/memdisk)
     "mb-find-iso    iso:odd   memboot  iso       find    -                      check_find                 -"
     "mb-attach-default iso:odd memboot iso       attach  -                      check_attach:/dev/mtdblock -"
     "mb-attach-nbd-odd iso:odd memboot iso       attach  memboot.backend=nbd    check_attach:/dev/nbd      -"
     "mb-phram-plain iso:odd   memboot  iso       phram_plain -                  check_phram_plain:works    -"
+    "mb-find-hdd    hdd       memboot  harddisk  find    -                      check_find                 -"
+    "mb-gz-iso      isogz:odd memboot  iso       attach  -                      check_attach:/dev/mtdblock -"
+    "gz-iso         isogz:even memdisk iso       find    -                      check_find                 -"
+    "mb-attach-rw-hdd hdd     memboot  harddisk  attach_rw -                    check_rw                   -"
+    "mb-floppy-vga  floppy    memboot  floppy    -       -                      check_vga                  -"
+    # bad input: a message, then INT 18h
+    "mb-bad-noinitrd bad:none memboot  iso       -       -   check_error:no_disk_image       -"
+    "mb-bad-garbage bad:garbage memboot iso      -       -   check_error:no_El_Torito        -"
+    "mb-bad-catalog bad:catalog memboot iso      -       -   check_error:catalog             -"
+    "mb-bad-truncated bad:truncated memboot iso  -       -   check_error:catalog             -"
+    "mb-bad-gzcrc   bad:gzcrc memboot  iso       -       -   check_error:CRC                 -"
+    "mb-bad-hugegz  bad:hugegz memboot harddisk  -       -   check_error:not_enough_memory   -"
+    "mb-bad-tiny    bad:tiny  memboot  harddisk  -       -   check_error:smaller_than_one_sector -"
 )
 
 # case_row NAME: print the table row of case NAME (fails if there is none).
@@ -89,6 +104,7 @@ C_KARGS=()          # extra kernel arguments
 C_DIR=              # the case's folder in the run folder
 C_TOKEN=            # random token of this boot
 C_IMAGE=            # the image handed to MEMDISK
+C_RAW=              # the uncompressed image, when C_IMAGE is compressed
 C_LOADER_BIN=       # the MEMDISK binary booted by QEMU
 C_NOTE=             # extra information for the PASS line
 C_REASON=           # why the case failed
@@ -110,6 +126,7 @@ load_case() {
     esac
     C_DIR=$RUN_DIR/$C_NAME
     C_TOKEN=$(new_token)
+    C_RAW=
 }
 
 # fail REASON: record why the case failed; returns 1.
@@ -126,6 +143,14 @@ build_case_image() {
             C_IMAGE=$C_DIR/$C_NAME.iso
             make_iso "$C_IMAGE" "$C_DIR/isolinux.cfg" "${C_MEDIUM#iso:}"
             ;;
+        isogz:*)
+            # A gzip-compressed ISO: the checks compare with the ISO inside.
+            boot_cfg "$C_GUEST" "$C_TOKEN" "${C_KARGS[@]}" >"$C_DIR/isolinux.cfg"
+            C_RAW=$C_DIR/$C_NAME.iso
+            make_iso "$C_RAW" "$C_DIR/isolinux.cfg" "${C_MEDIUM#isogz:}"
+            C_IMAGE=$C_DIR/$C_NAME.iso.gz
+            gzip -6 -c "$C_RAW" >"$C_IMAGE"
+            ;;
         hdd)
             boot_cfg "$C_GUEST" "$C_TOKEN" "${C_KARGS[@]}" >"$C_DIR/syslinux.cfg"
             C_IMAGE=$C_DIR/$C_NAME.img
@@ -137,7 +162,45 @@ build_case_image() {
             ;;
         direct) C_IMAGE= ;;
         file=*) C_IMAGE=${C_MEDIUM#file=} ;;
+        bad:*) make_bad_image "${C_MEDIUM#bad:}" ;;
         *) die "case $C_NAME: unknown medium '$C_MEDIUM'" ;;
+    esac
+}
+
+# make_bad_image KIND: a broken image for the error-path cases (sets C_IMAGE).
+make_bad_image() {
+    local iso
+    C_IMAGE=$C_DIR/$C_NAME.img
+    case $1 in
+        none) C_IMAGE= ;;
+        garbage) head -c 1048576 /dev/urandom >"$C_IMAGE" ;;
+        tiny) head -c 100 /dev/urandom >"$C_IMAGE" ;;
+        catalog|gzcrc|truncated)
+            boot_cfg find "$C_TOKEN" >"$C_DIR/isolinux.cfg"
+            iso=$C_DIR/base.iso
+            make_iso "$iso" "$C_DIR/isolinux.cfg" even
+            case $1 in
+                catalog)
+                    # The boot catalog pointer (sector 17, offset 0x47) far past the end.
+                    cp "$iso" "$C_IMAGE"
+                    printf '\x00\x00\x10\x00' | dd of="$C_IMAGE" bs=1 seek=$((17 * 2048 + 0x47)) conv=notrunc 2>/dev/null ;;
+                gzcrc)
+                    # A gzip whose CRC-32 (the trailer's first 4 bytes) is wrong.
+                    gzip -1 -c "$iso" >"$C_IMAGE"
+                    local n
+                    n=$(file_size "$C_IMAGE")
+                    printf '\xde\xad\xbe\xef' | dd of="$C_IMAGE" bs=1 seek=$((n - 8)) conv=notrunc 2>/dev/null ;;
+                truncated)
+                    # The first 40 KiB of an ISO: the catalog is past the end.
+                    head -c 40960 "$iso" >"$C_IMAGE" ;;
+            esac
+            rm -f "$iso" ;;
+        hugegz)
+            # 600 MiB of zeros, compressed: more than the guest's RAM once inflated.
+            local cache=$MEDIA/zeros-600m.gz
+            [[ -s $cache ]] || head -c $((600 << 20)) /dev/zero | gzip -1 >"$cache"
+            cp "$cache" "$C_IMAGE" ;;
+        *) die "unknown bad image '$1'" ;;
     esac
 }
 
@@ -158,7 +221,9 @@ qemu_args() {
         args+=(-kernel "$MEDIA/vmlinuz" -initrd "$MEDIA/initrd.gz" -append
             "console=ttyS0,115200 panic=-1 quiet memboot.case=$C_GUEST memboot.token=$C_TOKEN ${C_KARGS[*]}")
     else
-        args+=(-kernel "$C_LOADER_BIN" -initrd "$C_IMAGE" -append "$C_OPTION")
+        args+=(-kernel "$C_LOADER_BIN")
+        [[ -n $C_IMAGE ]] && args+=(-initrd "$C_IMAGE")
+        args+=(-append "${C_OPTION//,/ }")
     fi
     printf '%s\0' "${args[@]}"
 }
@@ -186,6 +251,28 @@ boot_serial() {
     done
     wait "$pid" 2>/dev/null || true
     grep -aq "^MEMBOOT $token done" "$log"
+}
+
+# boot_until LOG TEXT: boot the current case until TEXT shows on the serial
+# line (QEMU then gets 1 s more), QEMU exits, or BOOT_TIMEOUT passes.
+boot_until() {
+    local log=$1 text=$2 pid start=$SECONDS seen=
+    local -a cmd
+    mapfile -d '' -t cmd < <(qemu_args "$log")
+    : >"$log"
+    timeout -k 5 "$((BOOT_TIMEOUT + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        if [[ -z $seen ]] && grep -aqF "$text" "$log"; then seen=$SECONDS; fi
+        if [[ -n $seen && $((SECONDS - seen)) -ge 1 ]] ||
+            [[ $((SECONDS - start)) -ge $BOOT_TIMEOUT ]]; then
+            kill "$pid" 2>/dev/null || true
+            break
+        fi
+        sleep 0.25
+    done
+    wait "$pid" 2>/dev/null || true
+    grep -aqF "$text" "$log"
 }
 
 # boot_vga NEEDLE: boot the current case and poll its VGA text screen until
@@ -232,7 +319,7 @@ read_results() {
 # the file's size.
 image_len() {
     local size
-    size=$(file_size "$C_IMAGE")
+    size=$(file_size "${C_RAW:-$C_IMAGE}")
     if [[ $C_LOADER == memboot ]]; then
         echo $(( (size + 4095) / 4096 * 4096 ))
     else
@@ -244,9 +331,9 @@ image_len() {
 # the file, then zeros up to image_len.
 image_sha256() {
     local size len
-    size=$(file_size "$C_IMAGE")
+    size=$(file_size "${C_RAW:-$C_IMAGE}")
     len=$(image_len)
-    { cat "$C_IMAGE"; head -c $((len - size)) /dev/zero; } | sha256sum | cut -d' ' -f1
+    { cat "${C_RAW:-$C_IMAGE}"; head -c $((len - size)) /dev/zero; } | sha256sum | cut -d' ' -f1
 }
 
 # check_guest_ran: the guest reported completion and its case script exited 0.
@@ -345,6 +432,18 @@ check_rw() {
         fail "--detach /dev/loop7: exit ${R[foreign_rc]:-?}: ${R[foreign_err]:-}" || return 1
     [[ ${R[nbd_detach_rc]:-} == 0 ]] || fail "--detach ${R[subst_dev]}: ${R[nbd_detach_err]:-}" || return 1
     C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}; mode mismatch and foreign detach refused"
+}
+
+# check_error:TEXT: the loader printed "memdisk: error: ...TEXT..." (underscores
+# for spaces) and then gave the machine back to the BIOS with INT 18h, which
+# went on to the next boot device: no hang, no silent failure.
+check_error() {
+    local want=${1//_/ } line
+    line=$(grep -a -m1 "memdisk: error:" "$C_DIR/serial.log" | tr -d '\r')
+    [[ -n $line ]] || fail "no error message; serial: $(tr -d '\r' <"$C_DIR/serial.log" | tail -n 3 | tr '\n' '|')" || return 1
+    grep -qiF "$want" <<<"$line" || fail "the message lacks '$want': $line" || return 1
+    [[ $BOOT_RC -eq 0 ]] || fail "no INT 18h after the message" || return 1
+    C_NOTE="$line"
 }
 
 # check_screen:TEXT: TEXT appeared on the VGA screen (polled by boot_vga;
@@ -499,6 +598,8 @@ boot_and_check() {
     BOOT_RC=0
     if [[ $C_CHECK == check_vga ]]; then
         boot_vga "MEMBOOT-FLOPPY $C_TOKEN" || BOOT_RC=$?
+    elif [[ $C_CHECK == check_error:* ]]; then
+        boot_until "$C_DIR/serial.log" "INT 18h" || BOOT_RC=$?
     elif [[ $C_CHECK == check_screen:* ]]; then
         args=("${args[0]//_/ }")
         boot_vga "${args[0]}" || BOOT_RC=$?
@@ -521,7 +622,7 @@ run_case() {
     elif { [[ $C_PREP == - ]] || "$C_PREP"; } && build_case_image && boot_and_check; then
         verdict="PASS $C_NAME ($((SECONDS - start))s)${C_NOTE:+ - $C_NOTE}"
         # Passed: keep the logs, drop the (large) images.
-        rm -f "$C_DIR"/*.iso "$C_DIR"/*.img "$C_DIR"/probe/*.iso
+        rm -f "$C_DIR"/*.iso "$C_DIR"/*.img "$C_DIR"/*.gz "$C_DIR"/probe/*.iso
     fi
     if [[ -z ${verdict:-} ]]; then
         verdict="FAIL $C_NAME: ${C_REASON:-harness error} ($((SECONDS - start))s)"

@@ -14,6 +14,10 @@ int main(void)
 	test_mdinfo();
 	test_nbd();
 	test_util();
+	test_options();
+	test_geometry();
+	test_eltorito();
+	test_e820();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

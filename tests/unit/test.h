@@ -53,5 +53,9 @@ void test_mbft_scan(void);
 void test_mdinfo(void);
 void test_nbd(void);
 void test_util(void);
+void test_options(void);
+void test_geometry(void);
+void test_eltorito(void);
+void test_e820(void);
 
 #endif /* MEMBOOT_TEST_H */

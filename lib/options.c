@@ -1,0 +1,377 @@
+/**
+ * @file options.c
+ *
+ * Parser for the memdisk command line (see options.h). Each word is looked
+ * up by its name (the part before '='); values are parsed with explicit
+ * overflow checks.
+ */
+#include "options.h"
+
+#include "libc.h"
+
+/** Which size suffixes a value may carry. */
+enum suffixes {
+	SUF_NONE = 0,           /**< a plain number */
+	SUF_K = 1,              /**< K only */
+	SUF_KMG = 2,            /**< K, M or G */
+};
+
+/**
+ * Is @p c a word separator?
+ *
+ * @param c  character
+ * @return 1 for space, tab, CR, LF; 0 otherwise
+ */
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/**
+ * The value of a digit in a base.
+ *
+ * @param c     character
+ * @param base  10 or 16
+ * @return 0..base-1, or -1 when @p c is not a digit of @p base
+ */
+static int digit_value(char c, unsigned base)
+{
+	int d;
+
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	else
+		return -1;
+	return (unsigned)d < base ? d : -1;
+}
+
+/**
+ * Is @p c an ASCII letter?
+ *
+ * @param c  character
+ * @return 1 or 0
+ */
+static int is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/**
+ * Parse an unsigned number with an optional size suffix.
+ *
+ * @param p         first character (not NUL-terminated)
+ * @param n         number of characters
+ * @param suffixes  enum suffixes: which suffixes are allowed
+ * @param out       the value (bytes when a suffix was applied)
+ * @return MD_OPT_R_NONE on success, else an enum md_opt_reason
+ */
+static int parse_number(const char *p, size_t n, int suffixes, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+	unsigned base = 10;
+	size_t i = 0, digits = 0;
+	int overflow = 0;
+	char c;
+
+	if (n == 0)
+		return MD_OPT_R_MISSING;
+	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	for (; i < n; i++) {
+		int d = digit_value(p[i], base);
+
+		if (d < 0)
+			break;
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			overflow = 1;
+		else
+			v = v * base + (uint64_t)d;
+		digits++;
+	}
+	if (!digits)
+		return MD_OPT_R_NUMBER;
+	if (i < n) {
+		c = p[i];
+		if (!is_alpha(c))
+			return MD_OPT_R_NUMBER;
+		if (i + 1 != n || suffixes == SUF_NONE)
+			return MD_OPT_R_SUFFIX;
+		if (c == 'k' || c == 'K')
+			mul = 1024u;
+		else if (suffixes == SUF_KMG && (c == 'm' || c == 'M'))
+			mul = 1024u * 1024u;
+		else if (suffixes == SUF_KMG && (c == 'g' || c == 'G'))
+			mul = 1024u * 1024u * 1024u;
+		else
+			return MD_OPT_R_SUFFIX;
+	}
+	if (overflow || v > UINT64_MAX / mul)
+		return MD_OPT_R_RANGE;
+	*out = v * mul;
+	return MD_OPT_R_NONE;
+}
+
+/**
+ * Copy a word into a fixed buffer, cut to MD_OPT_WORD_MAX characters.
+ *
+ * @param dst  MD_OPT_WORD_MAX + 1 bytes
+ * @param w    the word
+ * @param n    its length
+ */
+static void copy_word(char *dst, const char *w, size_t n)
+{
+	if (n > MD_OPT_WORD_MAX)
+		n = MD_OPT_WORD_MAX;
+	memcpy(dst, w, n);
+	dst[n] = '\0';
+}
+
+/**
+ * Record a malformed word.
+ *
+ * @param o       options being filled
+ * @param w       the word
+ * @param n       its length
+ * @param reason  enum md_opt_reason
+ */
+static void add_error(struct md_options *o, const char *w, size_t n, int reason)
+{
+	if (o->n_errors < MD_OPT_MAX_ERRORS) {
+		copy_word(o->errors[o->n_errors].word, w, n);
+		o->errors[o->n_errors].reason = reason;
+	}
+	if (o->n_errors < 0xffffffffu)
+		o->n_errors++;
+}
+
+/**
+ * Record an unknown word.
+ *
+ * @param o  options being filled
+ * @param w  the word
+ * @param n  its length
+ */
+static void add_unknown(struct md_options *o, const char *w, size_t n)
+{
+	if (o->n_unknown < MD_OPT_MAX_UNKNOWN)
+		copy_word(o->unknown[o->n_unknown], w, n);
+	if (o->n_unknown < 0xffffffffu)
+		o->n_unknown++;
+}
+
+/**
+ * Does the name (the part of a word before '=') equal @p s?
+ *
+ * @param name  the name
+ * @param n     its length
+ * @param s     NUL-terminated option name
+ * @return 1 or 0
+ */
+static int name_is(const char *name, size_t n, const char *s)
+{
+	return strlen(s) == n && !memcmp(name, s, n);
+}
+
+/**
+ * Parse a value and check it against a maximum; on error record the word.
+ *
+ * @param o         options being filled
+ * @param w         the whole word (for the record)
+ * @param wn        its length
+ * @param v         the value part
+ * @param vn        its length
+ * @param suffixes  enum suffixes
+ * @param max       largest value accepted
+ * @param out       the value
+ * @return 0 on success, -1 when the word was recorded as an error
+ */
+static int value(struct md_options *o, const char *w, size_t wn, const char *v,
+		 size_t vn, int suffixes, uint64_t max, uint64_t *out)
+{
+	uint64_t x = 0;
+	int r = parse_number(v, vn, suffixes, &x);
+
+	if (r == MD_OPT_R_NONE && x > max)
+		r = MD_OPT_R_RANGE;
+	if (r != MD_OPT_R_NONE) {
+		add_error(o, w, wn, r);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+/**
+ * Apply one word of the command line.
+ *
+ * @param o  options being filled
+ * @param w  the word (not NUL-terminated)
+ * @param n  its length (at least 1)
+ */
+static void apply_word(struct md_options *o, const char *w, size_t n)
+{
+	size_t nl = 0;
+	const char *v = NULL;
+	size_t vn = 0;
+	int has_value;
+	uint64_t x;
+
+	while (nl < n && w[nl] != '=')
+		nl++;
+	has_value = nl < n;
+	if (has_value) {
+		v = w + nl + 1;
+		vn = n - nl - 1;
+	}
+
+	/* Words boot loaders add on their own: ignored silently. */
+	if (name_is(w, nl, "initrd") || name_is(w, nl, "BOOT_IMAGE") ||
+	    name_is(w, nl, "vga") || name_is(w, nl, "keeppxe"))
+		return;
+
+	/* Options with a value. */
+	if (name_is(w, nl, "offset") || name_is(w, nl, "mem") ||
+	    name_is(w, nl, "c") || name_is(w, nl, "h") || name_is(w, nl, "s") ||
+	    name_is(w, nl, "stack")) {
+		if (!has_value || vn == 0) {
+			add_error(o, w, n, MD_OPT_R_MISSING);
+			return;
+		}
+		if (name_is(w, nl, "offset")) {
+			if (!value(o, w, n, v, vn, SUF_KMG, UINT64_MAX, &x))
+				o->offset = x;
+		} else if (name_is(w, nl, "mem")) {
+			if (!value(o, w, n, v, vn, SUF_KMG, UINT64_MAX, &x)) {
+				if (x == 0) {
+					add_error(o, w, n, MD_OPT_R_RANGE);
+				} else {
+					o->mem = x;
+					o->mem_given = 1;
+				}
+			}
+		} else if (name_is(w, nl, "stack")) {
+			if (!value(o, w, n, v, vn, SUF_K, MD_OPT_STACK_MAX, &x))
+				o->stack = (uint32_t)x;
+		} else if (!value(o, w, n, v, vn, SUF_NONE, 0xffffffffu, &x)) {
+			if (w[0] == 'c') {
+				o->c = (uint32_t)x;
+				o->chs_given |= MD_CHS_C;
+			} else if (w[0] == 'h') {
+				o->h = (uint32_t)x;
+				o->chs_given |= MD_CHS_H;
+			} else {
+				o->s = (uint32_t)x;
+				o->chs_given |= MD_CHS_S;
+			}
+		}
+		return;
+	}
+
+	/* floppy[=N], harddisk[=N] */
+	if (name_is(w, nl, "floppy") || name_is(w, nl, "harddisk")) {
+		int force = w[0] == 'f' ? MD_FORCE_FLOPPY : MD_FORCE_HARDDISK;
+
+		if (has_value) {
+			if (vn == 0) {
+				add_error(o, w, n, MD_OPT_R_MISSING);
+				return;
+			}
+			if (value(o, w, n, v, vn, SUF_NONE, 0xff, &x))
+				return;
+			o->drive = (uint8_t)x;
+			o->drive_given = 1;
+		} else {
+			o->drive = 0;
+			o->drive_given = 0;
+		}
+		o->force = force;
+		return;
+	}
+
+	/* Flags: each sets one int field of the result to a value. */
+	{
+		static const struct {
+			const char *name;
+			unsigned short field;   /* offsetof(struct md_options, ...) */
+			unsigned char val;
+		} flags[] = {
+			{ "iso", offsetof(struct md_options, iso), 1 },
+			{ "ro", offsetof(struct md_options, ro), 1 },
+			{ "nopass", offsetof(struct md_options, nopass), 1 },
+			{ "nopassany", offsetof(struct md_options, nopassany), 1 },
+			{ "pause", offsetof(struct md_options, pause), 1 },
+			{ "pmem", offsetof(struct md_options, pmem), 1 },
+			{ "edd", offsetof(struct md_options, edd), MD_TRI_ON },
+			{ "ebios", offsetof(struct md_options, edd), MD_TRI_ON },
+			{ "noedd", offsetof(struct md_options, edd), MD_TRI_OFF },
+			{ "noebios", offsetof(struct md_options, edd), MD_TRI_OFF },
+			{ "cbios", offsetof(struct md_options, edd), MD_TRI_OFF },
+			{ "dpt", offsetof(struct md_options, dpt), MD_TRI_ON },
+			{ "nodpt", offsetof(struct md_options, dpt), MD_TRI_OFF },
+			{ "safeint", offsetof(struct md_options, himem), MD_HIMEM_SAFEINT },
+			{ "int", offsetof(struct md_options, himem), MD_HIMEM_INT },
+			{ "raw", offsetof(struct md_options, himem), MD_HIMEM_RAW },
+			{ "bigraw", offsetof(struct md_options, himem), MD_HIMEM_BIGRAW },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+			if (!name_is(w, nl, flags[i].name))
+				continue;
+			if (has_value)
+				add_error(o, w, n, MD_OPT_R_NOVALUE);
+			else
+				*(int *)(void *)((char *)o + flags[i].field) = flags[i].val;
+			return;
+		}
+	}
+
+	add_unknown(o, w, n);
+}
+
+int md_options_parse(const char *cmdline, struct md_options *o)
+{
+	const char *p = cmdline;
+
+	if (!o)
+		return MD_OPT_E_ARG;
+	memset(o, 0, sizeof(*o));
+	if (!p)
+		return MD_OPT_OK;
+	for (;;) {
+		const char *start;
+		int quoted = 0;
+
+		while (*p && is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && (quoted || !is_blank(*p))) {
+			if (*p == '"')
+				quoted = !quoted;
+			p++;
+		}
+		apply_word(o, start, (size_t)(p - start));
+	}
+	return o->n_errors ? MD_OPT_E_INVALID : MD_OPT_OK;
+}
+
+const char *md_opt_reason_str(int reason)
+{
+	switch (reason) {
+	case MD_OPT_R_NONE: return "no error";
+	case MD_OPT_R_MISSING: return "value missing";
+	case MD_OPT_R_NUMBER: return "not a number";
+	case MD_OPT_R_SUFFIX: return "unknown size suffix";
+	case MD_OPT_R_RANGE: return "value out of range";
+	case MD_OPT_R_NOVALUE: return "takes no value";
+	default: return "unknown error";
+	}
+}
