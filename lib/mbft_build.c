@@ -5,7 +5,7 @@
  */
 #include "mbft_build.h"
 
-#include <string.h>
+#include "libc.h"
 
 void mbft_fix_checksum(void *t, uint32_t length)
 {

@@ -60,27 +60,20 @@ int13_main:
 	/* The installation check, for any drive. */
 	cmpb	$0x08, %ah
 	jne	1f
-	pushl	%eax
+	pushal
 	shrl	$16, %eax
-	cmpw	$0x4d45, %ax		/* 'ME' */
-	popl	%eax
-	jne	1f
-	pushl	%ecx
-	shrl	$16, %ecx
-	cmpw	$0x4d44, %cx		/* 'MD' */
-	popl	%ecx
-	jne	1f
-	pushl	%edx
-	shrl	$16, %edx
-	cmpw	$0x4953, %dx		/* 'IS' */
-	popl	%edx
-	jne	1f
-	pushl	%ebx
 	shrl	$16, %ebx
+	shrl	$16, %ecx
+	shrl	$16, %edx
+	cmpw	$0x4d45, %ax		/* 'ME' */
+	jne	2f
 	cmpw	$0x3f4b, %bx		/* 'K?' */
-	popl	%ebx
-	jne	1f
-	jmp	install_check
+	jne	2f
+	cmpw	$0x4d44, %cx		/* 'MD' */
+	jne	2f
+	cmpw	$0x4953, %dx		/* 'IS' */
+2:	popal
+	je	install_check
 1:
 	cmpb	%cs:drv_drive, %dl
 	je	ours
@@ -496,21 +489,22 @@ pm32_copy:
 	movw	%ax, %es
 	cmpb	$0, %cs:drv_use_sse
 	je	2f
-	cmpl	$64, %ecx
-	jb	2f
-	/* SSE: 64 bytes per round, the caller's XMM0-3 and CR4 kept. */
+	/*
+	 * SSE, 64 bytes per round, only while CR4.OSFXSR is off: then nobody
+	 * in this real-mode world can be keeping anything in XMM registers,
+	 * and CR0/CR4 are restored on the way back. A caller that turned SSE
+	 * on gets the plain copy.
+	 */
 	movl	%cr4, %eax
-	movl	%eax, %cs:save_cr4
-	orw	$0x0200, %ax		/* OSFXSR */
+	btsl	$9, %eax		/* OSFXSR */
+	jc	2f
 	movl	%eax, %cr4
 	movl	%cr0, %eax
-	andb	$0xf3, %al		/* EM and TS off (CR0 is restored on the way back) */
+	andb	$0xf3, %al		/* EM and TS off */
 	orb	$0x02, %al		/* MP */
 	movl	%eax, %cr0
-	movups	%xmm0, %cs:xmm_save
-	movups	%xmm1, %cs:xmm_save + 16
-	movups	%xmm2, %cs:xmm_save + 32
-	movups	%xmm3, %cs:xmm_save + 48
+	cmpl	$64, %ecx
+	jb	3f
 1:	movups	(%esi), %xmm0
 	movups	16(%esi), %xmm1
 	movups	32(%esi), %xmm2
@@ -524,11 +518,8 @@ pm32_copy:
 	subl	$64, %ecx
 	cmpl	$64, %ecx
 	jae	1b
-	movups	%cs:xmm_save, %xmm0
-	movups	%cs:xmm_save + 16, %xmm1
-	movups	%cs:xmm_save + 32, %xmm2
-	movups	%cs:xmm_save + 48, %xmm3
-	movl	%cs:save_cr4, %eax
+3:	movl	%cr4, %eax
+	btrl	$9, %eax
 	movl	%eax, %cr4
 2:	movl	%ecx, %edx
 	shrl	$2, %ecx
@@ -708,11 +699,8 @@ drv_copy_mode:	.byte	COPY_RAW
 	.globl	drv_int15_target
 drv_int15_target:.long	0		/* INT 15h for AH=87h: the original (safeint) or the chain (int) */
 save_cr0:	.long	0
-save_cr4:	.long	0
 	.globl	drv_use_sse
 drv_use_sse:	.byte	0		/* set by the installer when CPUID has SSE */
-	.balign	16
-xmm_save:	.space	64
 save_ds:	.word	0
 save_es:	.word	0
 save_fs:	.word	0

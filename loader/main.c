@@ -356,14 +356,31 @@ void loader_main(uint32_t setup)
 	if (opt.mem_given && e820_limit_ram(&e820, opt.mem))
 		die("mem=: the memory map is full");
 
-	/* The driver's place: under the top of base memory, page-aligned in E820. */
+	/*
+	 * The driver's place: under the top of base memory, reserved in E820
+	 * from its page boundary. Its size depends on the map it carries,
+	 * which the reservation may change: settle both together.
+	 */
 	in.cmdline = cmdline;
-	in.e820_count = e820.n + 2;  /* room for the driver's own entry */
 	top = (uint32_t)basemem * 1024;
-	dbase = (top - driver_bytes(&in)) & ~1023u;
-	if (e820_set_range(&e820, dbase & ~(PAGE - 1), top - (dbase & ~(PAGE - 1)),
-			   E820_RESERVED))
-		die("the memory map is full");
+	{
+		struct e820_entry saved[MAX_E820];
+		uint32_t saved_n = e820.n, want = e820.n;
+
+		memcpy(saved, e820_store, saved_n * sizeof(saved[0]));
+		for (;;) {
+			in.e820_count = want;
+			dbase = (top - driver_bytes(&in)) & ~1023u;
+			if (e820_set_range(&e820, dbase & ~(PAGE - 1), top - (dbase & ~(PAGE - 1)),
+					   E820_RESERVED))
+				die("the memory map is full");
+			if (e820.n <= want)
+				break;
+			want = e820.n;
+			memcpy(e820_store, saved, saved_n * sizeof(saved[0]));
+			e820.n = saved_n;
+		}
+	}
 	for (i = 0; i < e820.n; i++) {
 		drv_map[i].base = e820.e[i].base;
 		drv_map[i].len = e820.e[i].len;
