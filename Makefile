@@ -29,7 +29,7 @@ SAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined \
                  -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC   := lib/mbft_scan.c lib/memmap.c lib/mdinfo.c lib/nbd_proto.c lib/mbft_build.c \
-             lib/options.c lib/geometry.c lib/eltorito.c lib/e820.c
+             lib/options.c lib/geometry.c lib/eltorito.c lib/e820.c lib/inflate.c
 LIB_HDR   := $(wildcard lib/*.h) $(wildcard tools/*.h)
 TOOL_COMMON := tools/util.c tools/finder.c
 
@@ -49,10 +49,13 @@ LDR_S     := loader/setup.S loader/start32.S loader/driver.S
 LDR_OBJ   := $(patsubst %.c,$(BUILD)/loader-obj/%.o,$(LDR_C)) \
              $(patsubst %.S,$(BUILD)/loader-obj/%.o,$(LDR_S))
 
+# inflate runs on hundreds of MB at boot: worth -O2 (about 7% fewer instructions).
+$(BUILD)/loader-obj/lib/inflate.o: LDR_OPT := -O2
+
 $(BUILD)/loader-obj/%.o: %.c $(LIB_HDR) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(LDR_CC) $(LDR_CFLAGS) -c -o $@ $<
+	@$(LDR_CC) $(LDR_CFLAGS) $(LDR_OPT) -c -o $@ $<
 
 $(BUILD)/loader-obj/%.o: %.S $(wildcard loader/*.h)
 	@mkdir -p $(@D)
@@ -70,7 +73,8 @@ $(BUILD)/memdisk: $(BUILD)/memdisk.elf
 	@tests/check_header.sh $@
 UNIT_TESTS := $(BUILD)/tests/unit_tests
 FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem $(BUILD)/tests/fuzz_options \
-             $(BUILD)/tests/fuzz_geometry $(BUILD)/tests/fuzz_eltorito $(BUILD)/tests/fuzz_e820
+             $(BUILD)/tests/fuzz_geometry $(BUILD)/tests/fuzz_eltorito $(BUILD)/tests/fuzz_e820 \
+             $(BUILD)/tests/fuzz_inflate
 
 .DELETE_ON_ERROR:
 .PHONY: all check deps unit fuzz boot demo install install-test uninstall clean sizes

@@ -18,6 +18,7 @@ int main(void)
 	test_geometry();
 	test_eltorito();
 	test_e820();
+	test_inflate();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

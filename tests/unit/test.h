@@ -57,5 +57,6 @@ void test_options(void);
 void test_geometry(void);
 void test_eltorito(void);
 void test_e820(void);
+void test_inflate(void);
 
 #endif /* MEMBOOT_TEST_H */
