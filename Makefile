@@ -77,7 +77,7 @@ FUZZERS   := $(BUILD)/tests/fuzz_scan $(BUILD)/tests/fuzz_iomem $(BUILD)/tests/f
              $(BUILD)/tests/fuzz_inflate
 
 .DELETE_ON_ERROR:
-.PHONY: all check deps unit fuzz boot demo install install-test uninstall clean sizes
+.PHONY: all check deps unit fuzz boot demo bench install install-test uninstall clean sizes
 
 all: $(TOOLS) $(BUILD)/memdisk sizes
 
@@ -136,6 +136,11 @@ check: deps
 	$(MAKE) install-test
 	$(MAKE) fuzz
 	$(MAKE) boot
+
+# Side-by-side benchmarks against SYSLINUX MEMDISK (docs/benchmarks.md).
+bench: deps
+	$(MAKE) all
+	bench/run.sh
 
 demo: deps
 	$(MAKE) all

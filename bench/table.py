@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""table.py - turn bench/run.sh's results into the Markdown table.
+
+Input: the results file, one tab-separated line per fact:
+    val   KEY LOADER NUMBER   a sample (seconds, KiB or bytes)
+    note  KEY LOADER TEXT     text for a cell (a failure, memboot's inflate line)
+    meta  KEY -      TEXT     a fact about the run (date, versions, sizes)
+LOADER is syslinux, memboot, or none (the machine without a memdisk).
+
+Output (stdout): the table, a line on the disk-service target, and the
+conditions of the run.  Timings are medians with (min-max); MB = 10^6 bytes.
+A timing KEY comes with "cpu:KEY" (QEMU's CPU time over the same interval)
+and "wait:KEY" (the time QEMU waited for a CPU).
+
+Usage: table.py RESULTS.tsv
+"""
+import statistics
+import sys
+from collections import defaultdict
+
+LOADERS = ("syslinux", "memboot")
+TARGET = 1.25       # memboot `iso` must be this much faster than SYSLINUX's best
+
+
+class Results:
+    """Samples, notes and facts read from the results file."""
+
+    def __init__(self, path):
+        self.vals = defaultdict(list)   # (key, loader) -> [float]
+        self.notes = {}                 # (key, loader) -> text
+        self.meta = {}                  # key -> text
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                kind, key, loader, value = line.rstrip("\n").split("\t", 3)
+                if kind == "val":
+                    self.vals[key, loader].append(float(value))
+                elif kind == "note":
+                    self.notes.setdefault((key, loader), value)
+                elif kind == "meta":
+                    self.meta[key] = value
+
+    def median(self, key, loader):
+        """Median of the samples, or None if there are none."""
+        v = self.vals.get((key, loader))
+        return statistics.median(v) if v else None
+
+    def spread(self, key, loader):
+        """(min, max) of the samples."""
+        v = self.vals[key, loader]
+        return min(v), max(v)
+
+    def why(self, key, loader):
+        """The failure note of KEY for LOADER, or a generic text."""
+        return self.notes.get((key, loader), "no result")
+
+    def size(self, name):
+        """A byte count from the facts (0 if unknown)."""
+        return int(self.meta.get(name, 0))
+
+
+def mb(nbytes):
+    """Bytes as MB (10^6) with one decimal."""
+    return f"{nbytes / 1e6:.1f} MB"
+
+
+def timing_cell(r, key, loader, nbytes=None):
+    """'0.745 s (0.731-0.760)', with NBYTES ', 211 MB/s', then '; CPU 0.702 s'."""
+    med = r.median(key, loader)
+    if med is None:
+        return r.why(key, loader)
+    lo, hi = r.spread(key, loader)
+    cell = f"{med:.3f} s ({lo:.3f}–{hi:.3f})"
+    if nbytes:
+        cell += f", {nbytes / med / 1e6:.0f} MB/s"
+    cpu = r.median("cpu:" + key, loader)
+    if cpu is not None:
+        cell += f"; CPU {cpu:.3f} s"
+    return cell
+
+
+def speed_cell(r, key):
+    """How much faster memboot is than SYSLINUX (ratio of wall-clock medians,
+    then of CPU-time medians)."""
+    a, b = r.median(key, "syslinux"), r.median(key, "memboot")
+    if a is None or b is None or b <= 0:
+        return "–"
+    text = ratio_text(a / b)
+    ca, cb = r.median("cpu:" + key, "syslinux"), r.median("cpu:" + key, "memboot")
+    if ca and cb:
+        text += f" (CPU {ca / cb:.2f}×)"
+    return text
+
+
+def ratio_text(ratio):
+    """'2.10x faster' or '1.30x slower' for a time ratio SYSLINUX/memboot."""
+    return f"{ratio:.2f}× faster" if ratio >= 1 else f"{1 / ratio:.2f}× slower"
+
+
+def memory_cell(r, key, loader):
+    """'3 KiB (639 → 636)': base memory taken, from the word at 0x413."""
+    base, got = r.median(key, "none"), r.median(key, loader)
+    if got is None:
+        return r.why(key, loader)
+    if base is None:
+        return f"? ({got:.0f} KiB left; no baseline: {r.why(key, 'none')})"
+    return f"{base - got:.0f} KiB ({base:.0f} → {got:.0f})"
+
+
+def memory_cmp(r, key):
+    """memboot's base memory against SYSLINUX's."""
+    base = r.median(key, "none")
+    a, b = r.median(key, "syslinux"), r.median(key, "memboot")
+    if None in (base, a, b):
+        return "–"
+    diff = (base - b) - (base - a)
+    return "same" if diff == 0 else f"{abs(diff):.0f} KiB {'more' if diff > 0 else 'less'}"
+
+
+def size_cmp(r):
+    """memboot's file size against SYSLINUX's."""
+    a, b = r.median("size", "syslinux"), r.median("size", "memboot")
+    if a is None or b is None:
+        return "–"
+    return f"{b / a * 100:.0f} % of SYSLINUX's"
+
+
+def inflate_cell(r, loader, missing):
+    """A loader's own inflate report: median MB/s (min-max) and its first line."""
+    line = r.notes.get(("inflate", loader))
+    if line is None:
+        return missing
+    if r.median("inflate", loader) is None:
+        return f"“{line}”"
+    lo, hi = r.spread("inflate", loader)
+    return f"{r.median('inflate', loader):.0f} MB/s ({lo:.0f}–{hi:.0f}), from lines like “{line}”"
+
+
+def gunzip_cell(r, loader):
+    """Decompression time: banner of the .gz ISO minus banner of the plain ISO."""
+    gz, plain = r.median("setup gz", loader), r.median("setup big", loader)
+    if gz is None:
+        why = r.why("setup gz", loader)
+        prefix = "failed: memdisk: error: "
+        return f"rejects .gz images: “{why[len(prefix):]}”" if why.startswith(prefix) else why
+    if plain is None:
+        return f"banner at {gz:.3f} s; no plain-ISO time to subtract"
+    dt = gz - plain
+    out = r.size("big_iso_bytes")
+    if dt <= 0:
+        return f"{dt:.3f} s (no measurable cost)"
+    return f"{dt:.3f} s, {out / dt / 1e6:.0f} MB/s ({gz:.3f} − {plain:.3f})"
+
+
+def gunzip_cmp(r):
+    """Ratio of the two decompression times, when both exist."""
+    t = {}
+    for loader in LOADERS:
+        gz, plain = r.median("setup gz", loader), r.median("setup big", loader)
+        if gz is None or plain is None or gz <= plain:
+            return "–"
+        t[loader] = gz - plain
+    return ratio_text(t["syslinux"] / t["memboot"])
+
+
+def rows(r):
+    """The table rows: [measurement, SYSLINUX, memboot, comparison]."""
+    big = r.size("big_bytes")
+    out = []
+    for option in ("iso", "iso raw"):
+        key = f"disk {option}"
+        out.append([f"Disk service, `{option}`: ISOLINUX reads a {big / 2**20:.0f} MiB initrd",
+                    timing_cell(r, key, "syslinux", big), timing_cell(r, key, "memboot", big),
+                    speed_cell(r, key)])
+    for key, what in (("setup small", f"small ISO ({mb(r.size('small_iso_bytes'))})"),
+                      ("setup big", f"large ISO ({mb(r.size('big_iso_bytes'))})")):
+        out.append([f"Set-up: QEMU start → ISOLINUX banner, {what}",
+                    timing_cell(r, key, "syslinux"), timing_cell(r, key, "memboot"),
+                    speed_cell(r, key)])
+    for key, what in (("mem iso", "ISO (`iso`)"), ("mem floppy", "1.44 MB floppy (`floppy`)")):
+        out.append([f"Resident base memory, {what}",
+                    memory_cell(r, key, "syslinux"), memory_cell(r, key, "memboot"),
+                    memory_cmp(r, key)])
+    sizes = [f"{r.median('size', ld):.0f} bytes" if r.median("size", ld) else "?"
+             for ld in LOADERS]
+    out.append(["Binary size", *sizes, size_cmp(r)])
+    out.append(["gzip inflate at boot, the loader's own report",
+                inflate_cell(r, "syslinux", "– (prints none)"),
+                inflate_cell(r, "memboot", "n/a (not implemented yet)"), "–"])
+    out.append([f"gzip: decompressing the large ISO ({mb(r.size('big_gz_bytes'))} .gz), "
+                "banner time .gz − plain", gunzip_cell(r, "syslinux"), gunzip_cell(r, "memboot"),
+                gunzip_cmp(r)])
+    return out
+
+
+def markdown(header, body):
+    """A Markdown table with aligned columns."""
+    table = [header] + body
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+
+    def line(row):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"
+
+    sep = "| " + " | ".join("-" * w for w in widths) + " |"
+    return "\n".join([line(header), sep] + [line(row) for row in body])
+
+
+def target_line(r):
+    """memboot `iso` against SYSLINUX's faster disk-service mode."""
+    mine = r.median("disk iso", "memboot")
+    theirs = {opt: r.median(f"disk {opt}", "syslinux") for opt in ("iso", "iso raw")}
+    theirs = {k: v for k, v in theirs.items() if v is not None}
+    if mine is None or not theirs:
+        return "Target (memboot `iso` ≥ 1.25× faster than SYSLINUX's faster mode): no figures."
+    opt = min(theirs, key=theirs.get)
+    ratio = theirs[opt] / mine
+    verdict = "met" if ratio >= TARGET else "NOT met"
+    text = (f"Target: memboot `iso` against SYSLINUX's faster mode (`{opt}`, "
+            f"{theirs[opt]:.3f} s): {mine:.3f} s, {ratio_text(ratio)} "
+            f"(target ≥ {TARGET:.2f}× faster: {verdict}")
+    if ratio < TARGET:
+        text += f"; it needs {mine - theirs[opt] / TARGET:.3f} s less"
+    text += ")"
+    cpu_mine, cpu_theirs = r.median("cpu:disk iso", "memboot"), r.median(f"cpu:disk {opt}", "syslinux")
+    if cpu_mine and cpu_theirs:
+        text += f"; in QEMU CPU time {cpu_theirs / cpu_mine:.2f}×"
+    best_mine = r.spread("disk iso", "memboot")[0]
+    best_theirs = min(r.spread(f"disk {o}", "syslinux")[0] for o in theirs)
+    text += (f"; fastest single runs: memboot {best_mine:.3f} s, SYSLINUX {best_theirs:.3f} s "
+             f"(either mode), {ratio_text(best_theirs / best_mine)}")
+    if r.spread("disk iso", "memboot")[1] > r.spread(f"disk {opt}", "syslinux")[0]:
+        text += ". The two ranges overlap: other load on the host moved single runs more " \
+                "than the loaders differ"
+    return text + "."
+
+
+def wait_share(r):
+    """Share of the disk-service intervals QEMU spent waiting for a CPU."""
+    wall = sum(sum(v) for (k, _), v in r.vals.items() if k.startswith("disk "))
+    wait = sum(sum(v) for (k, _), v in r.vals.items() if k.startswith("wait:disk "))
+    return f"{wait / wall * 100:.0f} %" if wall else "?"
+
+
+def conditions(r):
+    """The facts of the run, as a short list."""
+    m = r.meta
+    return "\n".join([
+        f"- {m.get('date', '?')}; {m.get('nproc', '?')} CPUs ({m.get('cpu', '?')}); "
+        f"{m.get('qemu', '?')}, TCG, {m.get('ram', '?')} MiB guest; one QEMU at a time.",
+        f"- Other load on the host: load average {m.get('load', '?')} before the run; "
+        f"{m.get('busy_starts', '?')} of {m.get('timed_boots', '?')} timed boots started with "
+        f"no idle CPU (after waiting {m.get('idle_wait', '?')} s in all for one); QEMU waited "
+        f"for a CPU during {wait_share(r)} of the disk-service intervals.",
+        f"- Medians of {m.get('runs', '?')} runs (min–max), loaders interleaved; CPU = QEMU's "
+        "CPU time over the same interval; MB = 10^6 bytes; the run took "
+        f"{m.get('seconds', '?')} s.",
+        f"- SYSLINUX MEMDISK: {m.get('path syslinux', '?')} "
+        f"(sha256 {m.get('sha256 syslinux', '?')}…); memboot: {m.get('path memboot', '?')} "
+        f"(sha256 {m.get('sha256 memboot', '?')}…, built {m.get('built memboot', '?')}, "
+        f"tree {m.get('tree', '?')}).",
+    ])
+
+
+def main(argv):
+    if len(argv) != 1:
+        print("usage: table.py RESULTS.tsv", file=sys.stderr)
+        return 2
+    r = Results(argv[0])
+    header = ["Measurement", "SYSLINUX MEMDISK", "memboot", "memboot vs SYSLINUX"]
+    print(markdown(header, rows(r)))
+    print()
+    print(target_line(r))
+    print()
+    print(conditions(r))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
