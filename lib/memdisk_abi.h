@@ -74,11 +74,14 @@ struct safe_hook {
 	uint32_t mbft;          /**< +27 physical address of the mBFT */
 } __attribute__((packed));
 
-/* ---- INT 13h installation check (AH=08h with magic high words) ---- */
+/* ---- INT 13h installation check (AH=08h with magic high words) ----
+ * Each pair of letters is a 16-bit word in memory order: 'ME' is 'M' in
+ * the low byte (0x454D). Checked against SYSLINUX MEMDISK by the probe
+ * boot test (tests/boot/probe.S). */
 
-#define INSTALL_CHECK_EAX_IN 0x4d45 /* 'ME' */
-#define INSTALL_CHECK_ECX_IN 0x4d44 /* 'MD' */
-#define INSTALL_CHECK_EDX_IN 0x4953 /* 'IS' */
+#define INSTALL_CHECK_EAX_IN 0x454d /* 'ME' */
+#define INSTALL_CHECK_ECX_IN 0x444d /* 'MD' */
+#define INSTALL_CHECK_EDX_IN 0x5349 /* 'IS' */
 #define INSTALL_CHECK_EBX_IN 0x3f4b /* 'K?' */
 #define INSTALL_CHECK_EAX_OUT 0x4d21 /* '!M' */
 #define INSTALL_CHECK_ECX_OUT 0x4d45 /* 'EM' */

@@ -57,21 +57,23 @@ drv_hook_flags:	.long	0
 drv_mbft_ptr:	.long	0		/* physical address of the mBFT */
 
 int13_main:
-	/* The installation check, for any drive. */
+	/* The installation check, for our drive only (as SYSLINUX's). */
 	cmpb	$0x08, %ah
+	jne	1f
+	cmpb	%cs:drv_drive, %dl
 	jne	1f
 	pushal
 	shrl	$16, %eax
 	shrl	$16, %ebx
 	shrl	$16, %ecx
 	shrl	$16, %edx
-	cmpw	$0x4d45, %ax		/* 'ME' */
+	cmpw	$0x454d, %ax		/* 'ME' */
 	jne	2f
 	cmpw	$0x3f4b, %bx		/* 'K?' */
 	jne	2f
-	cmpw	$0x4d44, %cx		/* 'MD' */
+	cmpw	$0x444d, %cx		/* 'MD' */
 	jne	2f
-	cmpw	$0x4953, %dx		/* 'IS' */
+	cmpw	$0x5349, %dx		/* 'IS' */
 2:	popal
 	je	install_check
 1:
@@ -102,12 +104,11 @@ int13_main:
 	sti
 	lret	$2
 chain13_count:
-	/* AH=08h: the BIOS counts its drives; there is one more now. */
+	/* AH=08h: DL comes back as the drive count, which the BIOS takes from
+	 * its data area, where our drive was counted: leave it. */
 	pushf
 	lcall	*%cs:drv_old13
-	jc	2f
-	incb	%dl
-2:	sti
+	sti
 	lret	$2
 chain13:
 	ljmp	*%cs:drv_old13

@@ -371,7 +371,14 @@ void loader_main(uint32_t setup)
 		for (;;) {
 			in.e820_count = want;
 			dbase = (top - driver_bytes(&in)) & ~1023u;
-			if (e820_set_range(&e820, dbase & ~(PAGE - 1), top - (dbase & ~(PAGE - 1)),
+			/*
+			 * Up to 640 KiB, not just to the old top of base memory: a
+			 * boot loader that stays resident (iPXE) lowers 0040:0013
+			 * but leaves its memory "usable" in E820; the OS must not
+			 * take it, nor think base memory ends above the driver.
+			 */
+			if (e820_set_range(&e820, dbase & ~(PAGE - 1),
+					   (top > 0xa0000 ? top : 0xa0000) - (dbase & ~(PAGE - 1)),
 					   E820_RESERVED))
 				die("the memory map is full");
 			if (e820.n <= want)

@@ -17,6 +17,9 @@ PACKAGES=(
     syslinux-common syslinux-utils isolinux syslinux
     mtools dosfstools xorriso cpio busybox-static kmod python3
     binutils coreutils gzip file man-db grub-rescue-pc
+    # GRUB's i386-pc modules and grub-mkrescue, for the linux16 boot tests (never
+    # grub-pc: nothing here installs GRUB on the host's disk)
+    grub-pc-bin grub-common
 )
 KERNEL_META=linux-image-amd64
 CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}
@@ -51,7 +54,10 @@ apt_update_once() {
 # missing_packages: print the packages from PACKAGES that are not installed.
 missing_packages() {
     local installed
-    installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2>/dev/null \
+    # dpkg-query exits 1 when it has never heard of a package: that package is
+    # missing, not a reason to stop (set -e would end this subshell silently and
+    # report nothing missing).
+    installed=$( (dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2>/dev/null || true) \
         | awk '$2 == "ii" { print $1 }')
     local p
     for p in "${PACKAGES[@]}"; do

@@ -34,7 +34,10 @@ MIB2=$((2 * 1024 * 1024))
 #   name      the case's name
 #   medium    iso:RULE (RULE: odd = size % 4 KiB == 2 KiB, even = 4 KiB multiple,
 #             2m = 2 MiB multiple), hdd, floppy, or direct (kernel + initramfs
-#             booted by QEMU itself, no MEMDISK)
+#             booted by QEMU itself, no MEMDISK); pxe:RULE, isolinux:RULE,
+#             grub:RULE: the same ISO, but MEMDISK is loaded by a real boot
+#             loader (iPXE over QEMU's TFTP, ISOLINUX or GRUB 2 linux16 from an
+#             outer CD) instead of QEMU's -kernel
 #   loader    memdisk ($MEMDISK), memboot ($MEMBOOT_MEMDISK), or - for direct
 #   option    MEMDISK's command line: iso, harddisk, floppy
 #   guest     the case script run in the guest (guest/cases/NAME.sh)
@@ -68,6 +71,8 @@ CASES=(
     "mb-attach-nbd-odd iso:odd memboot iso       attach  memboot.backend=nbd    check_attach:/dev/nbd      -"
     "mb-phram-plain iso:odd   memboot  iso       phram_plain -                  check_phram_plain:works    -"
     "mb-find-hdd    hdd       memboot  harddisk  find    -                      check_find                 -"
+    "probe-hdd      probe     memdisk  harddisk  -       -                      check_probe                -"
+    "mb-probe-hdd   probe     memboot  harddisk  -       -                      check_probe                -"
     "mb-gz-iso      isogz:odd memboot  iso       attach  -                      check_attach:/dev/mtdblock -"
     "gz-iso         isogz:even memdisk iso       find    -                      check_find                 -"
     "mb-attach-rw-hdd hdd     memboot  harddisk  attach_rw -                    check_rw                   -"
@@ -80,6 +85,13 @@ CASES=(
     "mb-bad-gzcrc   bad:gzcrc memboot  iso       -       -   check_error:CRC                 -"
     "mb-bad-hugegz  bad:hugegz memboot harddisk  -       -   check_error:not_enough_memory   -"
     "mb-bad-tiny    bad:tiny  memboot  harddisk  -       -   check_error:smaller_than_one_sector -"
+    # real boot loaders load MEMDISK: iPXE (PXE ROM, QEMU's TFTP), ISOLINUX, GRUB 2
+    "ipxe-find      pxe:odd   memdisk  iso,raw   find    -                      check_find                 -"
+    "mb-ipxe-find   pxe:odd   memboot  iso,raw   find    -                      check_find                 -"
+    "isolinux-find  isolinux:odd memdisk iso     find    -                      check_find                 -"
+    "mb-isolinux-find isolinux:odd memboot iso   find    -                      check_find                 -"
+    "grub-find      grub:odd  memdisk  iso       find    -                      check_find                 -"
+    "mb-grub-find   grub:odd  memboot  iso       find    -                      check_find                 -"
 )
 
 # case_row NAME: print the table row of case NAME (fails if there is none).
@@ -160,11 +172,40 @@ build_case_image() {
             C_IMAGE=$C_DIR/$C_NAME.img
             make_floppy "$C_IMAGE" "$C_TOKEN"
             ;;
+        pxe:*|isolinux:*|grub:*)
+            # The test ISO (C_IMAGE, what the checks hash) wrapped in the medium
+            # a real boot loader loads MEMDISK and the ISO from: the loader
+            # binary goes in there, not on QEMU's command line (qemu_args).
+            boot_cfg "$C_GUEST" "$C_TOKEN" "${C_KARGS[@]}" >"$C_DIR/isolinux.cfg"
+            C_IMAGE=$C_DIR/$C_NAME.iso
+            make_iso "$C_IMAGE" "$C_DIR/isolinux.cfg" "${C_MEDIUM#*:}"
+            case $C_MEDIUM in
+                pxe:*) make_pxe_dir "$C_DIR/tftp" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
+                isolinux:*) make_isolinux_outer "$C_DIR/outer.iso" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
+                grub:*) make_grub_outer "$C_DIR/outer.iso" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
+            esac || fail "could not build the outer medium" ;;
         direct) C_IMAGE= ;;
         file=*) C_IMAGE=${C_MEDIUM#file=} ;;
         bad:*) make_bad_image "${C_MEDIUM#bad:}" ;;
+        probe) make_probe_media ;;
         *) die "case $C_NAME: unknown medium '$C_MEDIUM'" ;;
     esac
+}
+
+# make_probe_media: an 8 MiB disk whose boot code is probe.S (which questions
+# the memdisk through INT 13h and INT 15h and prints the answers on the serial
+# line), and a 1 MiB disk of the machine's own with "RDSK" at 0x1B8.
+make_probe_media() {
+    local tmp=$C_DIR/probe-build
+    mkdir -p "$tmp"
+    as --32 -o "$tmp/probe.o" "$BOOT_DIR/probe.S"
+    ld -m elf_i386 -Ttext 0x7c00 --oformat binary -o "$tmp/probe.bin" "$tmp/probe.o"
+    C_IMAGE=$C_DIR/$C_NAME.img
+    truncate -s 8M "$C_IMAGE"
+    dd if="$tmp/probe.bin" of="$C_IMAGE" conv=notrunc 2>/dev/null
+    truncate -s 1M "$C_DIR/bios-disk.img"
+    printf 'RDSK' | dd of="$C_DIR/bios-disk.img" bs=1 seek=$((0x1b8)) conv=notrunc 2>/dev/null
+    printf '\x55\xaa' | dd of="$C_DIR/bios-disk.img" bs=1 seek=510 conv=notrunc 2>/dev/null
 }
 
 # make_bad_image KIND: a broken image for the error-path cases (sets C_IMAGE).
@@ -220,7 +261,16 @@ qemu_args() {
     if [[ $C_MEDIUM == direct ]]; then
         args+=(-kernel "$MEDIA/vmlinuz" -initrd "$MEDIA/initrd.gz" -append
             "console=ttyS0,115200 panic=-1 quiet memboot.case=$C_GUEST memboot.token=$C_TOKEN ${C_KARGS[*]}")
+    elif [[ $C_MEDIUM == pxe:* ]]; then
+        # The NIC's iPXE ROM (Debian's ipxe-qemu) gets boot.ipxe from QEMU's
+        # own DHCP and TFTP; restrict=on: no way out of the QEMU process.
+        args+=(-netdev "user,id=n0,restrict=on,tftp=$C_DIR/tftp,bootfile=boot.ipxe"
+            -device "virtio-net-pci,netdev=n0" -boot n)
+    elif [[ $C_MEDIUM == isolinux:* || $C_MEDIUM == grub:* ]]; then
+        args+=(-cdrom "$C_DIR/outer.iso" -boot d)
     else
+        # The probe's machine also has a disk of its own (the BIOS's 80h).
+        [[ $C_MEDIUM == probe ]] && args+=(-drive "file=$C_DIR/bios-disk.img,format=raw,if=ide")
         args+=(-kernel "$C_LOADER_BIN")
         [[ -n $C_IMAGE ]] && args+=(-initrd "$C_IMAGE")
         args+=(-append "${C_OPTION//,/ }")
@@ -434,6 +484,39 @@ check_rw() {
     C_NOTE="ro write refused (${R[ro_write_err]:-}); --rw write read back through ${R[check_dev]}; mode mismatch and foreign detach refused"
 }
 
+# file_dword FILE OFFSET: the little-endian dword at OFFSET of FILE, as 8 hex digits.
+file_dword() { printf '%08X' "$(od -An -tu4 -j "$2" -N4 "$1" | tr -d ' ')"; }
+
+# check_probe: what probe.S saw of the memdisk (see its header): booted from
+# 80h; two hard disks; the BIOS's own disk still answers as 81h and reads its
+# own sector; the installation check gives !MEMDISK and an MDI of 30 bytes
+# pointing at the image; CHS and EDD reads return the image's bytes; E820
+# reserves the image and the driver.
+check_probe() {
+    local log=$C_DIR/serial.log line ic seg off mdi diskbuf e8 ok_img=0 ok_drv=0 b l t
+    [[ $BOOT_RC -eq 0 ]] || fail "the probe never finished: $(tr -d '\r' <"$log" | tail -n 3 | tr '\n' '|')" || return 1
+    grep -aq "^P dl=80" "$log" || fail "booted from $(grep -a '^P dl=' "$log")" || return 1
+    line=$(grep -a "^P 08 80 " "$log")
+    [[ $line =~ f=0\ ....\ ....\ ..02$ ]] || fail "AH=08h on 80h: $line (want 2 disks)" || return 1
+    line=$(grep -a "^P 08 81 " "$log")
+    [[ $line =~ f=0\ ....\ ....\ ..02$ ]] || fail "AH=08h on 81h (the BIOS's disk): $line" || return 1
+    grep -aq "^P rd 81 f=0 4B534452" "$log" || fail "sector 0 of 81h: $(grep -a '^P rd 81' "$log") (want RDSK)" || return 1
+    grep -aq "^P rd 80 f=0 $(file_dword "$C_IMAGE" $((0x1b8)))" "$log" || fail "CHS read of 80h: $(grep -a '^P rd 80' "$log")" || return 1
+    grep -aq "^P ed f=0 $(file_dword "$C_IMAGE" 512)" "$log" || fail "EDD read of 80h: $(grep -a '^P ed' "$log")" || return 1
+    ic=$(grep -a "^P ic " "$log" | tr -d '\r')
+    read -r _ _ a c d bb seg off mdi diskbuf <<<"$ic"
+    [[ "$a $c $d $bb" == "4D21 4D45 4944 4B53" ]] || fail "installation check: $ic" || return 1
+    [[ ${mdi:4:4} == 001E ]] || fail "MDI does not start with 30 (bytes): $ic" || return 1
+    while read -r _ _ b l t; do
+        [[ $t == 0002 ]] || continue
+        (( 16#$b <= 16#$diskbuf && 16#$diskbuf + 8388608 <= 16#$b + 16#$l )) && ok_img=1
+        (( 16#$b <= 16#$seg * 16 && 16#$seg * 16 < 16#$b + 16#$l )) && ok_drv=1
+    done < <(grep -a "^P e8 " "$log" | tr -d '\r')
+    [[ $ok_img == 1 ]] || fail "no reserved E820 entry covers the image at $diskbuf" || return 1
+    [[ $ok_drv == 1 ]] || fail "no reserved E820 entry covers the driver at ${seg}0" || return 1
+    C_NOTE="image at $diskbuf, driver at ${seg}:${off}, MDI ${mdi}"
+}
+
 # check_error:TEXT: the loader printed "memdisk: error: ...TEXT..." (underscores
 # for spaces) and then gave the machine back to the BIOS with INT 18h, which
 # went on to the next boot device: no hang, no silent failure.
@@ -598,6 +681,8 @@ boot_and_check() {
     BOOT_RC=0
     if [[ $C_CHECK == check_vga ]]; then
         boot_vga "MEMBOOT-FLOPPY $C_TOKEN" || BOOT_RC=$?
+    elif [[ $C_CHECK == check_probe ]]; then
+        boot_until "$C_DIR/serial.log" "P end" || BOOT_RC=$?
     elif [[ $C_CHECK == check_error:* ]]; then
         boot_until "$C_DIR/serial.log" "INT 18h" || BOOT_RC=$?
     elif [[ $C_CHECK == check_screen:* ]]; then
@@ -622,7 +707,7 @@ run_case() {
     elif { [[ $C_PREP == - ]] || "$C_PREP"; } && build_case_image && boot_and_check; then
         verdict="PASS $C_NAME ($((SECONDS - start))s)${C_NOTE:+ - $C_NOTE}"
         # Passed: keep the logs, drop the (large) images.
-        rm -f "$C_DIR"/*.iso "$C_DIR"/*.img "$C_DIR"/*.gz "$C_DIR"/probe/*.iso
+        rm -f "$C_DIR"/*.iso "$C_DIR"/*.img "$C_DIR"/*.gz "$C_DIR"/probe/*.iso "$C_DIR"/tftp/*.iso
     fi
     if [[ -z ${verdict:-} ]]; then
         verdict="FAIL $C_NAME: ${C_REASON:-harness error} ($((SECONDS - start))s)"
