@@ -8,6 +8,8 @@
  *                                 and the MDI's first dword and its diskbuf
  *   P rd NN f=F xxxxxxxx          the dword at 0x1B8 of sector 0 of drive NN
  *   P ed f=F xxxxxxxx             EDD read of sector 1 of our drive
+ *   P 41 f=F ax bx cx             EDD installation check
+ *   P 48 f=F size sectors bps     EDD drive parameters
  *   P e8 base len type            each E820 entry (low dwords)
  *   P end
  * Sector 0 loads the rest (sectors 1-2) through the memdisk itself with
@@ -106,6 +108,40 @@ main:
 	call	flag
 	movl	buf, %eax
 	call	hex32sp
+	call	nl
+
+	/* EDD: AH=41h, then AH=48h (size word and the sector count). */
+	movw	$s_41, %si
+	call	puts
+	movb	$0x41, %ah
+	movw	$0x55aa, %bx
+	movb	drive, %dl
+	int	$0x13
+	pushw	%cx
+	pushw	%bx
+	pushw	%ax
+	call	flag
+	popw	%ax
+	call	hex16sp
+	popw	%ax
+	call	hex16sp
+	popw	%ax
+	call	hex16sp
+	call	nl
+	movw	$s_48, %si
+	call	puts
+	movw	$buf, %si
+	movw	$30, (%si)
+	movb	$0x48, %ah
+	movb	drive, %dl
+	int	$0x13
+	call	flag
+	movw	buf, %ax
+	call	hex16sp
+	movl	buf + 16, %eax
+	call	hex32sp
+	movw	buf + 24, %ax
+	call	hex16sp
 	call	nl
 
 	/* The memory map. */
@@ -255,6 +291,8 @@ s_ic:	.asciz	"P ic"
 s_rd:	.asciz	"P rd "
 s_ed:	.asciz	"P ed"
 s_e8:	.asciz	"P e8"
+s_41:	.asciz	"P 41"
+s_48:	.asciz	"P 48"
 s_end:	.asciz	"P end"
 s_f:	.asciz	" f="
 drive:	.byte	0

@@ -73,10 +73,16 @@ CASES=(
     "mb-find-hdd    hdd       memboot  harddisk  find    -                      check_find                 -"
     "probe-hdd      probe     memdisk  harddisk  -       -                      check_probe                -"
     "mb-probe-hdd   probe     memboot  harddisk  -       -                      check_probe                -"
+    "mb-probe-safeint probe   memboot  harddisk,safeint - -                     check_probe                -"
+    "mb-probe-bigraw probe    memboot  harddisk,bigraw - -                      check_probe                -"
+    "mb-find-iso-safeint iso:odd memboot iso,safeint find -                     check_find                 -"
+    "mb-unknown-option iso:odd memboot iso,frobnicate=1 find -                  check_find_msg:unknown_option_\"frobnicate=1\"_ignored -"
     "mb-gz-iso      isogz:odd memboot  iso       attach  -                      check_attach:/dev/mtdblock -"
     "gz-iso         isogz:even memdisk iso       find    -                      check_find                 -"
     "mb-attach-rw-hdd hdd     memboot  harddisk  attach_rw -                    check_rw                   -"
     "mb-floppy-vga  floppy    memboot  floppy    -       -                      check_vga                  -"
+    "eltorito-floppy isofloppy memdisk iso       -       -                      check_vga                  -"
+    "mb-eltorito-floppy isofloppy memboot iso    -       -                      check_vga                  -"
     # bad input: a message, then INT 18h
     "mb-bad-noinitrd bad:none memboot  iso       -       -   check_error:no_disk_image       -"
     "mb-bad-garbage bad:garbage memboot iso      -       -   check_error:no_El_Torito        -"
@@ -188,6 +194,16 @@ build_case_image() {
         file=*) C_IMAGE=${C_MEDIUM#file=} ;;
         bad:*) make_bad_image "${C_MEDIUM#bad:}" ;;
         probe) make_probe_media ;;
+        isofloppy)
+            # An ISO whose El Torito boot image is the floppy, in floppy
+            # emulation: the memdisk must show the floppy inside the CD.
+            make_floppy "$C_DIR/boot.img" "$C_TOKEN"
+            mkdir -p "$C_DIR/isofloppy"
+            cp "$C_DIR/boot.img" "$C_DIR/isofloppy/boot.img"
+            C_IMAGE=$C_DIR/$C_NAME.iso
+            xorriso -as mkisofs -quiet -o "$C_IMAGE" -V MEMBOOT_EMU -b boot.img \
+                -c boot.cat "$C_DIR/isofloppy" 2>>"$C_DIR/harness.log"
+            rm -rf "$C_DIR/isofloppy" "$C_DIR/boot.img" ;;
         *) die "case $C_NAME: unknown medium '$C_MEDIUM'" ;;
     esac
 }
@@ -413,6 +429,14 @@ check_find() {
     C_NOTE="${R[ours_out]}"
 }
 
+# check_find_msg:TEXT: check_find, and the loader said TEXT (underscores for
+# spaces) on the serial line.
+check_find_msg() {
+    check_find || return 1
+    grep -aqF "${1//_/ }" "$C_DIR/serial.log" || fail "the loader never said '${1//_/ }'" || return 1
+    C_NOTE+="; said: ${1//_/ }"
+}
+
 # check_phram_json LEN: --phram names the same range with an erase size that
 # divides LEN (when one is given); --json carries the address and length.
 check_phram_json() {
@@ -503,6 +527,10 @@ check_probe() {
     grep -aq "^P rd 81 f=0 4B534452" "$log" || fail "sector 0 of 81h: $(grep -a '^P rd 81' "$log") (want RDSK)" || return 1
     grep -aq "^P rd 80 f=0 $(file_dword "$C_IMAGE" $((0x1b8)))" "$log" || fail "CHS read of 80h: $(grep -a '^P rd 80' "$log")" || return 1
     grep -aq "^P ed f=0 $(file_dword "$C_IMAGE" 512)" "$log" || fail "EDD read of 80h: $(grep -a '^P ed' "$log")" || return 1
+    line=$(grep -a "^P 41 " "$log" | tr -d '\r')
+    [[ $line =~ ^P\ 41\ f=0\ 30..\ AA55\ ...7$ ]] || fail "EDD check (AH=41h): $line" || return 1
+    line=$(grep -a "^P 48 " "$log" | tr -d '\r')
+    [[ $line == "P 48 f=0 001E 00004000 0200" ]] || fail "EDD parameters (AH=48h): $line (want 30 bytes, 4000h sectors, 512)" || return 1
     ic=$(grep -a "^P ic " "$log" | tr -d '\r')
     read -r _ _ a c d bb seg off mdi diskbuf <<<"$ic"
     [[ "$a $c $d $bb" == "4D21 4D45 4944 4B53" ]] || fail "installation check: $ic" || return 1
@@ -592,12 +620,22 @@ check_vga() {
     [[ -s $C_DIR/basemem.bin ]] || fail "no base-memory dump" || return 1
     out=$("$BUILD/memdiskfind" --mem "$C_DIR/basemem.bin" --base 0 2>&1) ||
         fail "memdiskfind --mem on the dump: $out" || return 1
-    [[ $((${out#*,})) -eq $(image_len) ]] ||
-        fail "memdiskfind --mem found '$out', expected $(image_len) bytes" || return 1
-    json=$("$BUILD/memdiskfind" --json --mem "$C_DIR/basemem.bin" --base 0 2>&1)
-    grep -q '"drive": "floppy"' <<<"$json" && grep -q '"cmdline": "floppy"' <<<"$json" &&
-        grep -q '"geometry": {"cylinders": 80, "heads": 2, "sectors": 18' <<<"$json" ||
-        fail "memdiskfind --json on the dump: $json" || return 1
+    if [[ $C_MEDIUM == isofloppy ]]; then
+        # The emulated floppy inside the CD: memboot describes exactly the
+        # floppy; SYSLINUX's disk runs from the floppy to the end of the ISO.
+        if [[ $C_LOADER == memboot ]]; then
+            [[ $((${out#*,})) -eq 1474560 ]] || fail "memdiskfind --mem found '$out', expected the 1474560-byte floppy" || return 1
+        else
+            [[ $((${out#*,})) -ge 1474560 ]] || fail "memdiskfind --mem found '$out', shorter than the floppy" || return 1
+        fi
+    else
+        [[ $((${out#*,})) -eq $(image_len) ]] ||
+            fail "memdiskfind --mem found '$out', expected $(image_len) bytes" || return 1
+        json=$("$BUILD/memdiskfind" --json --mem "$C_DIR/basemem.bin" --base 0 2>&1)
+        grep -q '"drive": "floppy"' <<<"$json" && grep -q '"cmdline": "floppy"' <<<"$json" &&
+            grep -q '"geometry": {"cylinders": 80, "heads": 2, "sectors": 18' <<<"$json" ||
+            fail "memdiskfind --json on the dump: $json" || return 1
+    fi
     C_NOTE="screen: $(grep -a -m1 MEMBOOT-FLOPPY "$C_DIR/screen.txt"); dump: $out"
 }
 
