@@ -123,7 +123,7 @@ fuzz: $(FUZZERS)
 	    grep -E '^Done|^#[0-9]+ *DONE' $(BUILD)/fuzz-$$n.log | tail -1; \
 	done
 
-install-test: $(TOOLS)
+install-test: $(TOOLS) $(BUILD)/memdisk
 	tests/install.sh
 
 boot: $(TOOLS) $(BUILD)/memdisk
@@ -146,13 +146,17 @@ demo: deps
 	$(MAKE) all
 	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/demo.sh
 
-install: $(TOOLS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+LIBDIR    ?= $(PREFIX)/lib/memboot
+
+install: $(TOOLS) $(BUILD)/memdisk
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(BUILD)/memdisk $(DESTDIR)$(LIBDIR)/memdisk
 	install -m 0644 docs/man/memdiskfind.1 docs/man/memdisk-attach.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memdiskfind $(DESTDIR)$(BINDIR)/memdisk-attach
+	rm -f $(DESTDIR)$(LIBDIR)/memdisk
 	rm -f $(DESTDIR)$(MANDIR)/man1/memdiskfind.1 $(DESTDIR)$(MANDIR)/man1/memdisk-attach.1
 
 clean:

@@ -18,6 +18,8 @@ expect() {
 make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
 expect "memdiskfind in /usr/bin" test -x "$dest/usr/bin/memdiskfind"
 expect "memdisk-attach in /usr/bin" test -x "$dest/usr/bin/memdisk-attach"
+expect "memdisk in /usr/lib/memboot" test -f "$dest/usr/lib/memboot/memdisk"
+expect "memdisk is a boot-protocol image" sh -c "dd if='$dest/usr/lib/memboot/memdisk' bs=1 skip=514 count=4 2>/dev/null | grep -q HdrS"
 expect "memdiskfind.1" test -f "$dest/usr/share/man/man1/memdiskfind.1"
 expect "memdisk-attach.1" test -f "$dest/usr/share/man/man1/memdisk-attach.1"
 expect "static memdiskfind" sh -c "file '$dest/usr/bin/memdiskfind' | grep -q 'statically linked'"
