@@ -8,23 +8,10 @@
 #include <stdarg.h>
 
 #include "libc.h"
+#include "io.h"
 #include "loader.h"
 
 static uint16_t com_port;
-
-/** Port I/O. */
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 void con_init(void)
 {

@@ -6,21 +6,9 @@
  */
 #include "timer.h"
 
+#include "io.h"
+
 static uint64_t tsc_hz;
-
-/** Port I/O. */
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 /** CPUID leaf 1, EDX. */
 static uint32_t cpuid1_edx(void)

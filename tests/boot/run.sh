@@ -298,31 +298,20 @@ qemu_args() {
 # guest has printed "MEMBOOT TOKEN done" (QEMU then gets 5 s to power off), or
 # BOOT_TIMEOUT has passed.  Returns 0 if the guest said done.
 boot_serial() {
-    local log=$1 token=$2 pid start=$SECONDS done_at=
-    local -a cmd
-    mapfile -d '' -t cmd < <(qemu_args "$log")
-    : >"$log"
-    timeout -k 5 "$((BOOT_TIMEOUT + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
-    pid=$!
-    while kill -0 "$pid" 2>/dev/null; do
-        if [[ -z $done_at ]] && grep -aq "^MEMBOOT $token done" "$log"; then
-            done_at=$SECONDS
-        fi
-        if [[ -n $done_at && $((SECONDS - done_at)) -ge 5 ]] ||
-            [[ $((SECONDS - start)) -ge $BOOT_TIMEOUT ]]; then
-            kill "$pid" 2>/dev/null || true
-            break
-        fi
-        sleep 0.25
-    done
-    wait "$pid" 2>/dev/null || true
-    grep -aq "^MEMBOOT $token done" "$log"
+    boot_wait "$1" "MEMBOOT $2 done" 5
 }
 
 # boot_until LOG TEXT: boot the current case until TEXT shows on the serial
 # line (QEMU then gets 1 s more), QEMU exits, or BOOT_TIMEOUT passes.
 boot_until() {
-    local log=$1 text=$2 pid start=$SECONDS seen=
+    boot_wait "$1" "$2" 1
+}
+
+# boot_wait LOG TEXT GRACE: boot the current case with its serial line in LOG;
+# once TEXT appears QEMU gets GRACE more seconds (to power off), then is
+# stopped; BOOT_TIMEOUT bounds the whole boot. Returns 0 if TEXT appeared.
+boot_wait() {
+    local log=$1 text=$2 grace=$3 pid start=$SECONDS seen=
     local -a cmd
     mapfile -d '' -t cmd < <(qemu_args "$log")
     : >"$log"
@@ -330,7 +319,7 @@ boot_until() {
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         if [[ -z $seen ]] && grep -aqF "$text" "$log"; then seen=$SECONDS; fi
-        if [[ -n $seen && $((SECONDS - seen)) -ge 1 ]] ||
+        if [[ -n $seen && $((SECONDS - seen)) -ge $grace ]] ||
             [[ $((SECONDS - start)) -ge $BOOT_TIMEOUT ]]; then
             kill "$pid" 2>/dev/null || true
             break
