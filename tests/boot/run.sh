@@ -75,6 +75,7 @@ CASES=(
     "mb-probe-hdd   probe     memboot  harddisk  -       -                      check_probe                -"
     "mb-probe-safeint probe   memboot  harddisk,safeint - -                     check_probe                -"
     "mb-probe-bigraw probe    memboot  harddisk,bigraw - -                      check_probe                -"
+    "mb-probe-mem   probe     memboot  harddisk,mem=128M - -                    check_probe_mem:134217728  -"
     "mb-find-iso-safeint iso:odd memboot iso,safeint find -                     check_find                 -"
     "mb-unknown-option iso:odd memboot iso,frobnicate=1 find -                  check_find_msg:unknown_option_\"frobnicate=1\"_ignored -"
     "mb-gz-iso      isogz:odd memboot  iso       attach  -                      check_attach:/dev/mtdblock -"
@@ -534,6 +535,18 @@ check_probe() {
     C_NOTE="image at $diskbuf, driver at ${seg}:${off}, MDI ${mdi}"
 }
 
+# check_probe_mem:BYTES: check_probe, and mem=BYTES took effect: no usable
+# E820 entry reaches above BYTES.
+check_probe_mem() {
+    local limit=$1 b l t
+    check_probe || return 1
+    while read -r _ _ b l t; do
+        [[ $t == 0001 ]] || continue
+        (( 16#$b + 16#$l <= limit )) || fail "usable RAM $b+$l runs past mem=$limit" || return 1
+    done < <(grep -a "^P e8 " "$C_DIR/serial.log" | tr -d '\r')
+    C_NOTE+="; no usable RAM above $limit"
+}
+
 # check_error:TEXT: the loader printed "memdisk: error: ...TEXT..." (underscores
 # for spaces) and then gave the machine back to the BIOS with INT 18h, which
 # went on to the next boot device: no hang, no silent failure.
@@ -708,7 +721,7 @@ boot_and_check() {
     BOOT_RC=0
     if [[ $C_CHECK == check_vga ]]; then
         boot_vga "MEMBOOT-FLOPPY $C_TOKEN" || BOOT_RC=$?
-    elif [[ $C_CHECK == check_probe ]]; then
+    elif [[ $C_CHECK == check_probe* ]]; then
         boot_until "$C_DIR/serial.log" "P end" || BOOT_RC=$?
     elif [[ $C_CHECK == check_error:* ]]; then
         boot_until "$C_DIR/serial.log" "INT 18h" || BOOT_RC=$?
