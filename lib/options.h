@@ -59,7 +59,7 @@ enum md_disk_force {
 
 /** High-memory access mode (the last one given wins). */
 enum md_himem {
-	MD_HIMEM_DEFAULT = 0,   /**< not given (behaves as safeint) */
+	MD_HIMEM_DEFAULT = 0,   /**< not given: memboot's default, raw (SYSLINUX's is safeint) */
 	MD_HIMEM_SAFEINT,       /**< the original INT 15h AH=87h */
 	MD_HIMEM_INT,           /**< the current INT 15h chain */
 	MD_HIMEM_RAW,           /**< own protected-mode switch */

@@ -96,6 +96,8 @@ int13_main:
 	decb	%dl
 	cmpb	$0x08, %ah
 	je	chain13_count
+	cmpb	$0x15, %ah
+	je	chain13			/* AH=15h answers in CX:DX: nothing to put back */
 	pushf
 	lcall	*%cs:drv_old13
 	pushf
@@ -145,54 +147,66 @@ ours:
 	jz	1f
 	cmpb	$0x40, %al		/* a CD answers only the EDD functions */
 	jb	bad_cmd
-1:	cmpb	$0x00, %al
-	je	done_ok
-	cmpb	$0x01, %al
-	je	get_status
-	cmpb	$0x02, %al
-	je	chs_read
-	cmpb	$0x03, %al
-	je	chs_write
-	cmpb	$0x04, %al
-	je	done_ok
-	cmpb	$0x08, %al
-	je	fn_params
-	cmpb	$0x0c, %al
-	je	done_ok
-	cmpb	$0x0d, %al
-	je	done_ok
-	cmpb	$0x10, %al
-	je	done_ok
-	cmpb	$0x11, %al
-	je	done_ok
-	cmpb	$0x15, %al
-	je	get_type
-	cmpb	$0x16, %al
-	je	change_line
+1:	cmpb	$0x41, %al
+	jb	2f
 	testb	$DF_EDD, %cs:drv_flags
-	jz	bad_cmd
-	cmpb	$0x41, %al
-	je	edd_check
-	cmpb	$0x42, %al
-	je	ext_read
-	cmpb	$0x43, %al
-	je	ext_write
-	cmpb	$0x44, %al
-	je	done_ok
-	cmpb	$0x47, %al
-	je	done_ok
-	cmpb	$0x48, %al
-	je	ext_params
+	jz	bad_cmd			/* EDD off: no AH=41h and up */
+2:	movw	$fn_table - 3, %bx
+3:	addw	$3, %bx
+	movb	%cs:(%bx), %ah
+	cmpb	%ah, %al
+	jne	4f
+	jmp	*%cs:1(%bx)
+4:	cmpb	$0xff, %ah
+	jne	3b
+	/* Not in the table: El Torito calls on a CD (AX=4B01h: the packet). */
 	testb	$DF_CDROM, %cs:drv_flags
 	jz	bad_cmd
 	cmpw	$0x4b01, F_EAX(%bp)
 	je	cd_status
-	cmpb	$0x4a, %al
-	jae	done_ok			/* other El Torito calls: accepted */
-	/* fall through */
 bad_cmd:
 	movb	$ST_BADCMD, %al
 	jmp	done_err
+
+/* AH -> handler; 0xff ends it. */
+fn_table:
+	.byte	0x00
+	.word	done_ok
+	.byte	0x01
+	.word	get_status
+	.byte	0x02
+	.word	chs_read
+	.byte	0x03
+	.word	chs_write
+	.byte	0x04
+	.word	done_ok
+	.byte	0x08
+	.word	fn_params
+	.byte	0x0c
+	.word	done_ok
+	.byte	0x0d
+	.word	done_ok
+	.byte	0x10
+	.word	done_ok
+	.byte	0x11
+	.word	done_ok
+	.byte	0x15
+	.word	get_type
+	.byte	0x16
+	.word	change_line
+	.byte	0x41
+	.word	edd_check
+	.byte	0x42
+	.word	ext_read
+	.byte	0x43
+	.word	ext_write
+	.byte	0x44
+	.word	done_ok
+	.byte	0x47
+	.word	done_ok
+	.byte	0x48
+	.word	ext_params
+	.byte	0xff
 
 get_status:
 	movb	%cs:drv_status, %al
@@ -216,18 +230,14 @@ done_err_keep:
 	orw	$1, F_FLAGS(%bp)
 done:
 	/* The BIOS data area keeps the last status too. */
-	pushw	%ds
 	xorw	%ax, %ax
 	movw	%ax, %ds
 	movb	%cs:drv_status, %al
-	testb	$DF_FLOPPY, %cs:drv_flags
+	movw	%cs:drv_bda_status, %bx	/* 0x441 floppy, 0x474 hard disk, 0: none */
+	testw	%bx, %bx
 	jz	1f
-	movb	%al, 0x441
-	jmp	2f
-1:	testb	$DF_CDROM, %cs:drv_flags
-	jnz	2f
-	movb	%al, 0x474
-2:	popw	%ds
+	movb	%al, (%bx)
+1:
 	popal
 	popw	%ds
 	popw	%es
@@ -274,9 +284,7 @@ get_type:
 	movw	%ax, F_EDX(%bp)
 	shrl	$16, %eax
 	movw	%ax, F_ECX(%bp)
-2:	movb	$0, %cs:drv_status
-	andw	$~1, F_FLAGS(%bp)
-	jmp	done
+2:	jmp	done_ok_keep
 
 /* ---- AH=16h: the disk never changes ---- */
 change_line:
@@ -296,6 +304,12 @@ chs_rw:
 	movzbw	F_ECX(%bp), %ax		/* CL */
 	andb	$0x3f, %al
 	jz	bad_sector
+	cmpb	%cs:drv_spt, %al
+	ja	bad_sector		/* past the end of the track */
+	movb	F_EDX+1(%bp), %ah
+	cmpb	%cs:drv_heads, %ah
+	jae	bad_sector		/* no such head */
+	xorb	%ah, %ah
 	decw	%ax
 	movzwl	%ax, %esi		/* S - 1 */
 	movzbw	F_ECX(%bp), %ax
@@ -336,9 +350,7 @@ edd_check:
 	movw	$0xaa55, F_EBX(%bp)
 	movw	$0x0007, F_ECX(%bp)	/* extended access, removable, EDD */
 	movb	$0x30, F_AH(%bp)	/* EDD 3.0 */
-	movb	$0, %cs:drv_status
-	andw	$~1, F_FLAGS(%bp)
-	jmp	done
+	jmp	done_ok_keep
 
 /* ---- AH=42h/43h: extended read and write (DAP at DS:SI) ---- */
 ext_write:
@@ -394,11 +406,8 @@ ext_params:
 	movw	$0x1e, %ax
 	movl	$0xffffffff, %es:0x1a(%di)	/* no EDD configuration parameters */
 1:	movw	%ax, %es:(%di)
-	movw	$0x0003, %ax		/* DMA boundary errors handled, geometry valid */
-	testb	$DF_CDROM, %cs:drv_flags
-	jz	2f
-	movw	$0x0074, %ax		/* removable, change line, lockable, no geometry */
-2:	movw	%ax, %es:2(%di)
+	movw	%cs:drv_edd_flags, %ax
+	movw	%ax, %es:2(%di)
 	movzwl	%cs:drv_cyl, %eax
 	movl	%eax, %es:4(%di)
 	movzwl	%cs:drv_heads, %eax
@@ -455,26 +464,52 @@ rw_sectors:
 /*
  * copy: ECX bytes (a multiple of 4) from linear ESI to linear EDI.
  * CF and AL = status on error. The method is drv_copy_mode:
- *   COPY_RAW (default): switch to 32-bit protected mode with the driver's
- *   own GDT, copy, and come back (interrupts off meanwhile);
- *   COPY_INT15: the BIOS's INT 15h AH=87h, 64 KiB at a time (safeint/int).
+ *   COPY_RAW (default), COPY_BIGRAW: switch to 32-bit protected mode with
+ *   the driver's own GDT, copy, and come back (interrupts off meanwhile;
+ *   A20 turned on for the copy if it was off);
+ *   COPY_SAFEINT, COPY_INT: INT 15h AH=87h, 64 KiB at a time, through the
+ *   BIOS's original handler or the current chain.
+ * In V86 mode (a memory manager is running) only a real INT 15h is allowed,
+ * whatever the mode.
  */
-#define COPY_RAW	0
-#define COPY_INT15	1
-#define COPY_BIGRAW	2
+#define COPY_SAFEINT	0		/* the BIOS's own INT 15h AH=87h */
+#define COPY_INT	1		/* INT 15h AH=87h through the current chain */
+#define COPY_RAW	2		/* our own trip to protected mode */
+#define COPY_BIGRAW	3		/* the same, leaving 4 GiB limits */
 copy:
-	cmpb	$COPY_INT15, %cs:drv_copy_mode
-	je	copy_int15
+	cmpb	$COPY_RAW, %cs:drv_copy_mode
+	jb	copy_int15		/* safeint, int */
+	smsw	%ax
+	testb	$1, %al
+	jnz	copy_int15		/* V86 mode (EMM386...): only INT 15h is allowed */
 
 /* ---- raw: our own trip to protected mode ---- */
 copy_raw:
 	pushfw
 	cli
+	/* A20 must be on for the copy; put it back as it was afterwards. */
 	movw	%ds, %cs:save_ds
 	movw	%es, %cs:save_es
-	movw	%fs, %cs:save_fs
-	movw	%gs, %cs:save_gs
-	sgdtl	%cs:save_gdtr
+	xorw	%ax, %ax
+	movw	%ax, %ds
+	decw	%ax
+	movw	%ax, %es
+	movb	$0, %cs:a20_was_off
+	movw	0x500, %ax		/* the word at 0:500 */
+	notw	0x500
+	movw	%es:0x510, %dx		/* 0x100500, or 0:500 again if A20 is off */
+	movw	%ax, 0x500
+	notw	%dx
+	cmpw	%ax, %dx
+	jne	1f			/* not the changed word: A20 is on */
+	cmpw	%es:0x510, %ax
+	jne	1f			/* and not the restored one either: on */
+	inb	$0x92, %al		/* off: the fast gate */
+	orb	$0x02, %al
+	andb	$0xfe, %al
+	outb	%al, $0x92
+	movb	$1, %cs:a20_was_off
+1:	sgdtl	%cs:save_gdtr
 	lgdtl	%cs:drv_gdtr
 	movl	%cr0, %eax
 	movl	%eax, %cs:save_cr0
@@ -535,10 +570,8 @@ pm16_back:
 	cmpb	$COPY_BIGRAW, %cs:drv_copy_mode
 	jne	1f
 	movw	$0x10, %ax		/* bigraw: leave 4 GiB limits behind */
-1:	movw	%ax, %ds
+1:	movw	%ax, %ds		/* (FS and GS are the caller's: untouched) */
 	movw	%ax, %es
-	movw	%ax, %fs
-	movw	%ax, %gs
 	movl	%cs:save_cr0, %eax
 	movl	%eax, %cr0
 	.byte	0xea			/* ljmp drv_seg:rm_back */
@@ -548,10 +581,13 @@ drv_seg_patch:
 	.word	0
 rm_back:
 	lgdtl	%cs:save_gdtr
-	movw	%cs:save_ds, %ds
+	cmpb	$0, %cs:a20_was_off
+	je	1f
+	inb	$0x92, %al
+	andb	$0xfc, %al
+	outb	%al, $0x92
+1:	movw	%cs:save_ds, %ds
 	movw	%cs:save_es, %es
-	movw	%cs:save_fs, %fs
-	movw	%cs:save_gs, %gs
 	popfw
 	clc
 	ret
@@ -582,8 +618,16 @@ copy_int15:
 	movl	%edx, %ecx
 	shrl	$1, %ecx		/* words */
 	movb	$0x87, %ah
+	smsw	%bx
+	testb	$1, %bl
+	jnz	3f			/* V86: the memory manager must see it */
+	cmpb	$COPY_SAFEINT, %cs:drv_copy_mode
+	jne	3f			/* int: the current chain */
 	pushf
-	lcall	*%cs:drv_int15_target
+	lcall	*%cs:drv_int15_target	/* safeint: the BIOS's own */
+	jmp	4f
+3:	int	$0x15
+4:	cli
 	popal
 	jc	7f
 	addl	%edx, %esi
@@ -686,6 +730,10 @@ drv_dpt_off:	.word	0
 drv_e801_kib:	.word	0
 drv_e801_blocks:.word	0
 drv_88_kib:	.word	0
+	.globl	drv_bda_status
+drv_bda_status:	.word	0		/* where the BIOS keeps the status (0: nowhere) */
+	.globl	drv_edd_flags
+drv_edd_flags:	.word	0		/* AH=48h information flags */
 drv_spt:	.byte	0
 drv_sector_shift:.byte	9
 drv_drive:	.byte	0
@@ -704,8 +752,7 @@ save_cr0:	.long	0
 drv_use_sse:	.byte	0		/* set by the installer when CPUID has SSE */
 save_ds:	.word	0
 save_es:	.word	0
-save_fs:	.word	0
-save_gs:	.word	0
+a20_was_off:	.byte	0
 save_gdtr:	.word	0
 		.long	0
 	/* The driver's own GDT for the raw copy: bases patched at install. */
@@ -722,7 +769,7 @@ drv_gdtr:
 	.long	0			/* patched: linear address of drv_gdt */
 drv_spec_packet:.space	19
 	.globl	drv_dpt
-drv_dpt:	.space	16		/* floppy parameter table (INT 1Eh) */
+drv_dpt:	.space	11		/* floppy parameter table (INT 1Eh) */
 
 	/* INT 15h AH=87h descriptor table: 6 descriptors */
 	.balign	8

@@ -21,7 +21,7 @@ extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_mbft_ptr[],
 	drv_dpt_seg[], drv_dpt_off[], drv_e801_kib[], drv_e801_blocks[], drv_88_kib[],
 	drv_e820_count[], drv_spec_packet[], drv_mbft[], drv_mdi[], drv_e820_map[],
 	drv_dpt[], drv_end[], drv_gdt[], drv_gdtr[], drv_seg_patch[], drv_copy_mode[],
-	drv_int15_target[], drv_use_sse[];
+	drv_int15_target[], drv_use_sse[], drv_bda_status[], drv_edd_flags[];
 
 #define BDA_BASEMEM 0x413
 #define BDA_HD_COUNT 0x475
@@ -89,7 +89,7 @@ int install_driver(const struct install *in, struct installed *out)
 	DRV(uint16_t, base, drv_e801_blocks) = in->e801_blocks;
 	DRV(uint16_t, base, drv_88_kib) = in->kib_88;
 	memcpy(lin(base + (uint32_t)drv_spec_packet), in->spec_packet, 19);
-	memcpy(lin(base + (uint32_t)drv_dpt), in->dpt, sizeof(in->dpt));
+	memcpy(lin(base + (uint32_t)drv_dpt), in->dpt, 11);
 	DRV(uint16_t, base, drv_dpt_seg) = seg;
 	DRV(uint16_t, base, drv_dpt_off) = (uint16_t)(uint32_t)drv_dpt;
 
@@ -133,6 +133,12 @@ int install_driver(const struct install *in, struct installed *out)
 	DRV(uint16_t, base, drv_seg_patch) = seg;
 	DRV(uint8_t, base, drv_copy_mode) = in->copy_mode;
 	DRV(uint8_t, base, drv_use_sse) = in->use_sse;
+	/* The BIOS data area's status byte: 0x441 floppies, 0x474 hard disks. */
+	DRV(uint16_t, base, drv_bda_status) = in->flags & DF_FLOPPY ? 0x441
+					      : in->flags & DF_CDROM ? 0 : 0x474;
+	/* AH=48h flags: a CD is removable, with change line and lock, and no
+	 * geometry; a disk has valid geometry and handles DMA boundaries. */
+	DRV(uint16_t, base, drv_edd_flags) = in->flags & DF_CDROM ? 0x0074 : 0x0003;
 
 	/* Take the memory and the vectors. */
 	*(volatile uint16_t *)lin(BDA_BASEMEM) = (uint16_t)(base / 1024);

@@ -23,9 +23,10 @@
 #define DF_NOPASSANY 0x20
 
 /* drv_copy_mode (driver.S) */
-#define COPY_RAW 0
-#define COPY_INT15 1
-#define COPY_BIGRAW 2
+#define COPY_SAFEINT 0
+#define COPY_INT 1
+#define COPY_RAW 2
+#define COPY_BIGRAW 3
 
 /** One E820 entry as the driver serves it. */
 struct inst_e820 {

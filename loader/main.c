@@ -260,14 +260,16 @@ void loader_main(uint32_t setup)
 
 	memset(&in, 0, sizeof(in));
 	memset(&boot, 0, sizeof(boot));
-	in.flags = opt.edd == MD_TRI_OFF ? 0 : DF_EDD;
+	/* EDD by default for hard disks (and CDs), as SYSLINUX MEMDISK. */
+	in.flags = opt.edd == MD_TRI_ON ? DF_EDD : 0;
 	if (opt.ro)
 		in.flags |= DF_RO;
 	if (opt.nopass)
 		in.flags |= DF_NOPASS;
 	if (opt.nopassany)
 		in.flags |= DF_NOPASSANY;
-	in.copy_mode = opt.himem == MD_HIMEM_SAFEINT || opt.himem == MD_HIMEM_INT ? COPY_INT15
+	in.copy_mode = opt.himem == MD_HIMEM_SAFEINT ? COPY_SAFEINT
+		     : opt.himem == MD_HIMEM_INT ? COPY_INT
 		     : opt.himem == MD_HIMEM_BIGRAW ? COPY_BIGRAW : COPY_RAW;
 	in.use_sse = (uint8_t)timer_cpu_has_sse();
 
@@ -298,7 +300,9 @@ void loader_main(uint32_t setup)
 			in.drive = et.media == ET_MEDIA_HARDDISK ? 0x80 : 0x00;
 			if (in.drive == 0)
 				in.flags |= DF_FLOPPY;
-			in.cylinders = (uint16_t)et.cylinders;
+			in.cylinders = (uint16_t)(et.cylinders > 1024 ? 1024 : et.cylinders);
+			if (in.drive == 0x80 && opt.edd != MD_TRI_OFF)
+				in.flags |= DF_EDD;
 			in.heads = (uint16_t)et.heads;
 			in.spt = (uint8_t)et.sectors;
 			disk_bytes = len;
@@ -323,6 +327,8 @@ void loader_main(uint32_t setup)
 		if (g.type == GEO_FLOPPY)
 			in.flags |= DF_FLOPPY;
 		in.cylinders = (uint16_t)g.bios_cylinders;
+		if (g.type != GEO_FLOPPY && opt.edd != MD_TRI_OFF)
+			in.flags |= DF_EDD;
 		in.heads = (uint16_t)g.heads;
 		in.spt = (uint8_t)g.sectors;
 		disk_bytes = g.total_sectors * 512;

@@ -191,8 +191,10 @@ rm_seg_patch:
 rm_real:
 	movw	%cs, %ax
 	movw	%ax, %ds
+	movw	%ax, %fs		/* real-mode bases in every register */
+	movw	%ax, %gs
 	movw	%ax, %ss
-	movw	$(rm_stack_top - _setup_start), %sp
+	movl	$(rm_stack_top - _setup_start), %esp	/* all 32 bits: no PM leftovers */
 	movw	rm_regs + RM_ES, %ax
 	movw	%ax, %es
 	movl	rm_regs + RM_EAX, %eax
@@ -236,7 +238,9 @@ rm_boot_real:
 	/* Start the boot sector: SS:SP = 0:7C00, DS and ES from the block. */
 	xorw	%bp, %bp
 	movw	%bp, %ss
-	movw	$0x7c00, %sp
+	movl	$0x7c00, %esp
+	movw	%bp, %fs
+	movw	%bp, %gs
 	pushw	%cs:rm_boot_target + 2
 	pushw	%cs:rm_boot_target
 	movw	%cs:rm_regs + RM_DS, %bp
