@@ -32,6 +32,7 @@
 #define DF_FLOPPY	0x08
 #define DF_NOPASS	0x10		/* hide the BIOS's drives of our class */
 #define DF_NOPASSANY	0x20		/* hide all of the BIOS's drives */
+#define DF_ELTORITO	0x40		/* booted from an El Torito catalog: AX=4B01h answers */
 
 /* Status codes */
 #define ST_OK		0x00
@@ -149,8 +150,10 @@ ours:
 	jb	bad_cmd
 1:	cmpb	$0x41, %al
 	jb	2f
+	cmpb	$0x48, %al
+	ja	2f
 	testb	$DF_EDD, %cs:drv_flags
-	jz	bad_cmd			/* EDD off: no AH=41h and up */
+	jz	bad_cmd			/* EDD off: no AH=41h-48h */
 2:	movw	$fn_table - 3, %bx
 3:	addw	$3, %bx
 	movb	%cs:(%bx), %ah
@@ -159,8 +162,9 @@ ours:
 	jmp	*%cs:1(%bx)
 4:	cmpb	$0xff, %ah
 	jne	3b
-	/* Not in the table: El Torito calls on a CD (AX=4B01h: the packet). */
-	testb	$DF_CDROM, %cs:drv_flags
+	/* Not in the table: AX=4B01h (El Torito status) gives the packet;
+	 * everything else is refused, as SYSLINUX MEMDISK does. */
+	testb	$DF_ELTORITO, %cs:drv_flags
 	jz	bad_cmd
 	cmpw	$0x4b01, F_EAX(%bp)
 	je	cd_status

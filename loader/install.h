@@ -21,6 +21,7 @@
 #define DF_FLOPPY 0x08
 #define DF_NOPASS 0x10
 #define DF_NOPASSANY 0x20
+#define DF_ELTORITO 0x40
 
 /* drv_copy_mode (driver.S) */
 #define COPY_SAFEINT 0

@@ -314,6 +314,7 @@ void loader_main(uint32_t setup)
 			       in.heads, in.spt);
 		}
 		eltorito_spec_packet(&et, in.drive, in.spec_packet);
+		in.flags |= DF_ELTORITO;
 	} else {
 		struct geometry g;
 		int rc = geometry_guess(lin(img), len, len, &opt, &g);
@@ -368,7 +369,14 @@ void loader_main(uint32_t setup)
 	 * which the reservation may change: settle both together.
 	 */
 	in.cmdline = cmdline;
+	/* The lower of the BIOS's word and the end of low RAM in E820. */
 	top = (uint32_t)basemem * 1024;
+	{
+		uint64_t low_end = e820_contiguous_end(&e820, 0);
+
+		if (low_end < top && low_end >= 0x10000)
+			top = (uint32_t)low_end & ~1023u;
+	}
 	{
 		struct e820_entry saved[MAX_E820];
 		uint32_t saved_n = e820.n, want = e820.n;
