@@ -209,6 +209,37 @@ struct boot {
 	uint16_t seg;           /* load segment (jump to seg:0) */
 };
 
+#define MIB2 0x200000u
+
+/**
+ * The pmem option: put the disk at a 2 MiB-aligned address below 4 GiB
+ * (moving it if needed), zero the padding up to a 2 MiB multiple, and
+ * return that padded size; Linux makes such an E820 type-12 range
+ * /dev/pmemN. 0 when there is no room (the caller falls back).
+ */
+static uint64_t place_pmem(uint32_t *img, uint64_t bytes, struct boot *boot)
+{
+	uint64_t size = (bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1), dst;
+	struct e820_entry tmp_store[MAX_E820];
+	struct e820_map tmp;
+
+	if (!(*img % MIB2) && e820_range_is(&e820, *img, size, E820_RAM)) {
+		dst = *img;
+	} else {
+		e820_init(&tmp, tmp_store, MAX_E820);
+		memcpy(tmp_store, e820_store, e820.n * sizeof(e820_store[0]));
+		tmp.n = e820.n;
+		if (e820_find_top(&tmp, size, MIB2, 0x1000000, 0x100000000ull, &dst))
+			return 0;
+		printf("memdisk: pmem: moving the disk from %x to %x\n", *img, (uint32_t)dst);
+		memmove(lin((uint32_t)dst), lin(*img), (uint32_t)bytes);
+		boot->src = boot->src - *img + (uint32_t)dst;
+		*img = (uint32_t)dst;
+	}
+	memset(lin(*img + (uint32_t)bytes), 0, (uint32_t)(size - bytes));
+	return size;
+}
+
 /** The entry from start32.S. */
 void loader_main(uint32_t setup) __attribute__((noreturn));
 
@@ -222,7 +253,7 @@ void loader_main(uint32_t setup)
 	struct installed out;
 	struct boot boot;
 	struct rm_regs r;
-	uint64_t disk_bytes, rlen;
+	uint64_t disk_bytes, rlen, pmem_size = 0;
 	uint32_t i, top, dbase, pnp;
 
 	(void)setup;
@@ -348,6 +379,13 @@ void loader_main(uint32_t setup)
 	 * harmless to an ISO or a disk.)
 	 */
 	rlen = page_up(disk_bytes);
+	if (opt.pmem) {
+		pmem_size = place_pmem(&img, disk_bytes, &boot);
+		if (!pmem_size)
+			printf("memdisk: pmem: no 2 MiB-aligned room for %u MiB below 4 GiB; "
+			       "using the ordinary reserved layout\n",
+			       (uint32_t)((disk_bytes + MIB2 - 1) >> 20));
+	}
 	if (img + rlen > 0x100000000ull)
 		die("the image's last page runs past 4 GiB");
 	if (rlen > disk_bytes) {
@@ -358,8 +396,12 @@ void loader_main(uint32_t setup)
 	}
 	in.image_addr = img;
 	in.sectors = (uint32_t)(rlen >> in.sector_shift);
-	if (e820_set_range(&e820, img, rlen, E820_RESERVED))
+	if (e820_set_range(&e820, img, pmem_size ? pmem_size : rlen,
+			   pmem_size ? E820_PRAM : E820_RESERVED))
 		die("the memory map is full");
+	if (pmem_size)
+		printf("memdisk: pmem: %x-%x is legacy persistent memory (E820 type 12)\n", img,
+		       (uint32_t)(img + pmem_size - 1));
 	if (opt.mem_given && e820_limit_ram(&e820, opt.mem))
 		die("mem=: the memory map is full");
 

@@ -73,6 +73,10 @@ CASES=(
     "mb-find-hdd    hdd       memboot  harddisk  find    -                      check_find                 -"
     "probe-hdd      probe     memdisk  harddisk  -       -                      check_probe                -"
     "mb-probe-hdd   probe     memboot  harddisk  -       -                      check_probe                -"
+    "mb-pmem-iso    iso:odd   memboot  iso,pmem  pmem_udev -                    check_pmem                 -"
+    "mb-pmem-attach iso:odd   memboot  iso,pmem  attach  memboot.backend=pmem   check_attach:/dev/pmem     -"
+    "mb-pmem-grub-cd file=/usr/lib/grub-rescue/grub-rescue-cdrom.iso memboot iso,pmem - - check_screen:GNU_GRUB -"
+    "mb-pmem-grub-floppy file=/usr/lib/grub-rescue/grub-rescue-floppy.img memboot floppy,pmem - - check_screen:GNU_GRUB -"
     "mb-probe-safeint probe   memboot  harddisk,safeint - -                     check_probe                -"
     "mb-probe-bigraw probe    memboot  harddisk,bigraw - -                      check_probe                -"
     "mb-probe-mem   probe     memboot  harddisk,mem=128M - -                    check_probe_mem:134217728  -"
@@ -533,6 +537,20 @@ check_probe() {
     [[ $ok_img == 1 ]] || fail "no reserved E820 entry covers the image at $diskbuf" || return 1
     [[ $ok_drv == 1 ]] || fail "no reserved E820 entry covers the driver at ${seg}0" || return 1
     C_NOTE="image at $diskbuf, driver at ${seg}:${off}, MDI ${mdi}"
+}
+
+# check_pmem: with the pmem option the kernel itself made the image a
+# /dev/pmemN (modules loaded by modalias only), whose first LEN bytes hash as
+# the image and carry its volume label; both finders still find it.
+check_pmem() {
+    check_guest_ran || return 1
+    [[ ${R[dev]:-} == /dev/pmem* ]] || fail "no /dev/pmem* (iomem: ${R[iomem]:-none})" || return 1
+    [[ ${R[len]:-} == "$(image_len)" ]] || fail "finder length ${R[len]:-?}, expected $(image_len)" || return 1
+    [[ ${R[sha256]:-} == "$(image_sha256)" ]] || fail "sha256 of ${R[dev]} differs from the image's" || return 1
+    [[ ${R[label]:-} == MEMBOOT_TEST ]] || fail "volume label '${R[label]:-}' on ${R[dev]}" || return 1
+    [[ -n ${R[ref_find]:-} && ${R[ours_find]:-} == "${R[ref_find]}" ]] ||
+        fail "finders: ours '${R[ours_find]:-}', Debian's '${R[ref_find]:-}'" || return 1
+    C_NOTE="${R[dev]} (${R[iomem]%%;*}), label ${R[label]}, found at ${R[ref_find]}"
 }
 
 # check_probe_mem:BYTES: check_probe, and mem=BYTES took effect: no usable
