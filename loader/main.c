@@ -384,7 +384,7 @@ void loader_main(uint32_t setup)
 		if (!pmem_size)
 			printf("memdisk: pmem: no 2 MiB-aligned room for %u MiB below 4 GiB; "
 			       "using the ordinary reserved layout\n",
-			       (uint32_t)((disk_bytes + MIB2 - 1) >> 20));
+			       (uint32_t)(((disk_bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1)) >> 20));
 	}
 	if (img + rlen > 0x100000000ull)
 		die("the image's last page runs past 4 GiB");

@@ -75,6 +75,7 @@ CASES=(
     "mb-probe-hdd   probe     memboot  harddisk  -       -                      check_probe                -"
     "mb-pmem-iso    iso:odd   memboot  iso,pmem  pmem_udev -                    check_pmem                 -"
     "mb-pmem-attach iso:odd   memboot  iso,pmem  attach  memboot.backend=pmem   check_attach:/dev/pmem     -"
+    "mb-pmem-noroom probebig  memboot  harddisk,pmem - -                        check_probe_msg:pmem:_no_2_MiB-aligned_room -"
     "mb-pmem-grub-cd file=/usr/lib/grub-rescue/grub-rescue-cdrom.iso memboot iso,pmem - - check_screen:GNU_GRUB -"
     "mb-pmem-grub-floppy file=/usr/lib/grub-rescue/grub-rescue-floppy.img memboot floppy,pmem - - check_screen:GNU_GRUB -"
     "mb-probe-safeint probe   memboot  harddisk,safeint - -                     check_probe                -"
@@ -199,6 +200,11 @@ build_case_image() {
         file=*) C_IMAGE=${C_MEDIUM#file=} ;;
         bad:*) make_bad_image "${C_MEDIUM#bad:}" ;;
         probe) make_probe_media ;;
+        probebig)
+            # The probe on a 500 MiB disk: in a 512 MiB guest there is no
+            # 2 MiB-aligned room for it above 16 MiB once the loader is placed.
+            make_probe_media
+            truncate -s 500M "$C_IMAGE" ;;
         isofloppy)
             # An ISO whose El Torito boot image is the floppy, in floppy
             # emulation: the memdisk must show the floppy inside the CD.
@@ -291,7 +297,7 @@ qemu_args() {
         args+=(-cdrom "$C_DIR/outer.iso" -boot d)
     else
         # The probe's machine also has a disk of its own (the BIOS's 80h).
-        [[ $C_MEDIUM == probe ]] && args+=(-drive "file=$C_DIR/bios-disk.img,format=raw,if=ide")
+        [[ $C_MEDIUM == probe* ]] && args+=(-drive "file=$C_DIR/bios-disk.img,format=raw,if=ide")
         args+=(-kernel "$C_LOADER_BIN")
         [[ -n $C_IMAGE ]] && args+=(-initrd "$C_IMAGE")
         args+=(-append "${C_OPTION//,/ }")
@@ -551,6 +557,16 @@ check_pmem() {
     [[ -n ${R[ref_find]:-} && ${R[ours_find]:-} == "${R[ref_find]}" ]] ||
         fail "finders: ours '${R[ours_find]:-}', Debian's '${R[ref_find]:-}'" || return 1
     C_NOTE="${R[dev]} (${R[iomem]%%;*}), label ${R[label]}, found at ${R[ref_find]}"
+}
+
+# check_probe_msg:TEXT: the loader said TEXT (underscores for spaces), and
+# the probe still ran through the memdisk.
+check_probe_msg() {
+    local want=${1//_/ }
+    grep -aqF "$want" "$C_DIR/serial.log" || fail "the loader never said '$want'" || return 1
+    [[ $BOOT_RC -eq 0 ]] || fail "the probe never finished after '$want'" || return 1
+    grep -aq "^P rd 80 f=0" "$C_DIR/serial.log" || fail "the disk did not answer: $(grep -a '^P rd 80' "$C_DIR/serial.log")" || return 1
+    C_NOTE="$(grep -a -m1 -F "$want" "$C_DIR/serial.log" | tr -d '\r'); then the ordinary layout: the probe read its disk"
 }
 
 # check_probe_mem:BYTES: check_probe, and mem=BYTES took effect: no usable
