@@ -26,7 +26,6 @@ extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_mbft_ptr[],
 #define BDA_BASEMEM 0x413
 #define BDA_HD_COUNT 0x475
 #define BDA_EQUIPMENT 0x410
-#define E820_ENTRY_BYTES 20
 
 /** A field of the driver copy at @p base. */
 #define DRV(type, base, sym) (*(type *)lin((base) + (uint32_t)(sym)))
@@ -54,7 +53,7 @@ static void set_vector(unsigned n, uint16_t seg, uint16_t off)
 
 uint32_t driver_bytes(const struct install *in)
 {
-	uint32_t size = (uint32_t)drv_e820_map + in->e820_count * E820_ENTRY_BYTES;
+	uint32_t size = (uint32_t)drv_e820_map + in->e820_count * E820_BIOS_RECORD;
 
 	return size + (uint32_t)strlen(in->cmdline) + 1;
 }
@@ -96,12 +95,12 @@ int install_driver(const struct install *in, struct installed *out)
 	/* The edited memory map, then the command line. */
 	map = lin(base + (uint32_t)drv_e820_map);
 	for (i = 0; i < in->e820_count; i++) {
-		memcpy(map + i * E820_ENTRY_BYTES, &in->e820[i].base, 8);
-		memcpy(map + i * E820_ENTRY_BYTES + 8, &in->e820[i].len, 8);
-		memcpy(map + i * E820_ENTRY_BYTES + 16, &in->e820[i].type, 4);
+		uint32_t next;
+
+		e820_bios_record(in->e820, i, map + i * E820_BIOS_RECORD, &next);
 	}
 	DRV(uint32_t, base, drv_e820_count) = in->e820_count;
-	cl = (char *)(map + in->e820_count * E820_ENTRY_BYTES);
+	cl = (char *)(map + in->e820_count * E820_BIOS_RECORD);
 	memcpy(cl, in->cmdline, strlen(in->cmdline) + 1);
 
 	/* The tables other tools look for. */

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "e820.h"
+
 /* The MDI version memboot reports: above SYSLINUX's last release (6.04),
  * so that tools testing for features by version see all of them. */
 #define MEMBOOT_MDI_MAJOR 6
@@ -29,12 +31,6 @@
 #define COPY_RAW 2
 #define COPY_BIGRAW 3
 
-/** One E820 entry as the driver serves it. */
-struct inst_e820 {
-	uint64_t base, len;
-	uint32_t type;
-};
-
 /** Everything the driver is told. */
 struct install {
 	uint32_t image_addr;      /**< physical address of the image */
@@ -50,8 +46,8 @@ struct install {
 	uint8_t dpt[16];          /**< the floppy parameter table */
 	uint8_t spec_packet[19];  /**< INT 13h AX=4B01h answer */
 	uint16_t e801_kib, e801_blocks, kib_88;
-	const struct inst_e820 *e820;
-	uint32_t e820_count;
+	const struct e820_map *e820; /**< the edited map the INT 15h hook serves */
+	uint32_t e820_count;      /**< its entries (before install: an estimate, for the size) */
 	const char *cmdline;
 	uint8_t bootloader_id;
 	uint8_t copy_mode;        /**< COPY_* */

@@ -24,7 +24,6 @@
 
 static struct e820_entry e820_store[MAX_E820];
 static struct e820_map e820;
-static struct inst_e820 drv_map[MAX_E820];
 static char cmdline[4096];
 static struct md_options opt;
 static struct inflate_state inflate_ws;
@@ -220,16 +219,12 @@ struct boot {
 static uint64_t place_pmem(uint32_t *img, uint64_t bytes, struct boot *boot)
 {
 	uint64_t size = (bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1), dst;
-	struct e820_entry tmp_store[MAX_E820];
-	struct e820_map tmp;
 
 	if (!(*img % MIB2) && e820_range_is(&e820, *img, size, E820_RAM)) {
 		dst = *img;
 	} else {
-		e820_init(&tmp, tmp_store, MAX_E820);
-		memcpy(tmp_store, e820_store, e820.n * sizeof(e820_store[0]));
-		tmp.n = e820.n;
-		if (e820_find_top(&tmp, size, MIB2, 0x1000000, 0x100000000ull, &dst))
+		/* The disk itself is still RAM here, so the move may overlap it. */
+		if (e820_find_top(&e820, size, MIB2, 0x1000000, 0x100000000ull, &dst))
 			return 0;
 		printf("memdisk: pmem: moving the disk from %x to %x\n", *img, (uint32_t)dst);
 		memmove(lin((uint32_t)dst), lin(*img), (uint32_t)bytes);
@@ -254,7 +249,7 @@ void loader_main(uint32_t setup)
 	struct boot boot;
 	struct rm_regs r;
 	uint64_t disk_bytes, rlen, pmem_size = 0;
-	uint32_t i, top, dbase, pnp;
+	uint32_t top, dbase, pnp;
 
 	(void)setup;
 	con_init();
@@ -444,12 +439,7 @@ void loader_main(uint32_t setup)
 			e820.n = saved_n;
 		}
 	}
-	for (i = 0; i < e820.n; i++) {
-		drv_map[i].base = e820.e[i].base;
-		drv_map[i].len = e820.e[i].len;
-		drv_map[i].type = e820.e[i].type;
-	}
-	in.e820 = drv_map;
+	in.e820 = &e820;
 	in.e820_count = e820.n;
 	e820_e801(&e820, &in.e801_kib, &in.e801_blocks);
 	in.kib_88 = e820_int1588(&e820);
