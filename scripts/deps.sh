@@ -6,7 +6,8 @@
 #   --packages  install missing Debian packages (apt-get update only if needed)
 #   --kernel    fetch Debian's kernel package for boot-test guests with
 #               `apt-get download` into the cache and extract it with dpkg-deb -x
-#               (it is never installed on the host)
+#               and install that package on the host as well: mkinitramfs
+#               and dracut build initrds from /lib/modules/KVER
 # The cache is ${MEMBOOT_CACHE:-$HOME/.cache/memboot}; the kernel goes into
 # $CACHE/kernel/, and $CACHE/kernel/current names the extracted version.
 set -euo pipefail
@@ -20,6 +21,11 @@ PACKAGES=(
     # GRUB's i386-pc modules and grub-mkrescue, for the linux16 boot tests (never
     # grub-pc: nothing here installs GRUB on the host's disk)
     grub-pc-bin grub-common
+    # live-system boots (issue 5): Debian live-boot through initramfs-tools,
+    # dracut's dmsquash-live (dracut-core lives beside initramfs-tools; the
+    # `dracut` package would replace it), PXELINUX, and the live root's tools
+    live-boot live-boot-initramfs-tools initramfs-tools dracut-core dracut-live
+    pxelinux squashfs-tools e2fsprogs
 )
 KERNEL_META=linux-image-amd64
 CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}
@@ -153,6 +159,14 @@ extract_kernel() {
         # The package's postinst would run depmod; do it here for the tree.
         depmod -b "$dest" "$kver"
         basename "$deb" >"$dest/.extracted"
+    fi
+    # The live-system tests build real initrds for this kernel with mkinitramfs
+    # and dracut, which read /lib/modules/KVER: install the package on the host
+    # too (it boots nothing here; its postinst only makes /boot/initrd.img).
+    if [[ ! -f /lib/modules/$kver/modules.dep ]]; then
+        say "installing $(basename "$deb") on the host (for mkinitramfs and dracut)"
+        as_root env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends "$(readlink -f "$deb")" >/dev/null
     fi
     printf '%s %s\n' "$kver" "$(basename "$deb")" >"$KDIR/current.new"
     mv "$KDIR/current.new" "$KDIR/current"

@@ -29,6 +29,31 @@ expect "memdisk-attach --help runs" "$dest/usr/bin/memdisk-attach" --help
 expect "man page renders" sh -c "MANWIDTH=80 man -l '$dest/usr/share/man/man1/memdisk-attach.1' | grep -q BACKENDS"
 expect "bad option exits 2" sh -c "'$dest/usr/bin/memdiskfind' --bogus; test \$? -eq 2"
 expect "bad backend exits 2" sh -c "'$dest/usr/bin/memdisk-attach' --backend=floppy; test \$? -eq 2"
+# mkinitcpio: the hooks and the udev rule under /usr/lib/initcpio; build()
+# with stand-in helpers asks for the tools, the modules (optional) and the
+# installed rule; the run hook is plain sh.
+ic=$dest/usr/lib/initcpio
+expect "mkinitcpio install hook" test -f "$ic/install/memboot"
+expect "mkinitcpio run hook" test -f "$ic/hooks/memboot"
+expect "mkinitcpio udev rule" test -f "$ic/udev/69-memboot.rules"
+expect "mkinitcpio run hook is POSIX sh" sh -n "$ic/hooks/memboot"
+expect "mkinitcpio build() adds the installed rule, tools, modules, run hook" bash -c "
+    add_binary() { echo \"bin \$1\"; }; add_module() { echo \"mod \$1\"; }
+    add_udev_rule() { echo \"rule \$(readlink -f \"\$1\")\"; }; add_runscript() { echo runscript; }
+    error() { echo \"error \$*\"; }
+    . '$ic/install/memboot'
+    out=\$(build) && ! grep -q '^error' <<<\"\$out\" &&
+    grep -qx 'rule $(readlink -f "$ic")/udev/69-memboot.rules' <<<\"\$out\" &&
+    grep -qx 'bin memdisk-attach' <<<\"\$out\" && grep -qx 'mod phram?' <<<\"\$out\" &&
+    grep -qx 'mod nd_pmem?' <<<\"\$out\" && grep -qx runscript <<<\"\$out\""
+# initramfs-tools: the hook names the installed tools' folder; both are sh.
+it=$dest/usr/share/initramfs-tools
+expect "initramfs-tools hook" test -x "$it/hooks/memboot"
+expect "initramfs-tools boot script" test -x "$it/scripts/init-premount/memboot"
+expect "initramfs-tools hook names /usr/bin" grep -qx 'MEMBOOT_BINDIR="/usr/bin"' "$it/hooks/memboot"
+expect "initramfs-tools hook is POSIX sh" sh -n "$it/hooks/memboot"
+expect "initramfs-tools boot script is POSIX sh" sh -n "$it/scripts/init-premount/memboot"
+expect "initramfs-tools prereqs answered" sh -c "'$it/scripts/init-premount/memboot' prereqs | grep -qx udev"
 make -s install DESTDIR="$dest" PREFIX=/opt/mb >/dev/null
 expect "PREFIX=/opt/mb" test -x "$dest/opt/mb/bin/memdiskfind"
 echo "install: $pass passed, $fail failed"

@@ -18,6 +18,7 @@ MEMBOOT_MEMDISK=${MEMBOOT_MEMDISK:-$BUILD/memdisk}
 
 # Host files that go into the media.
 ISOLINUX_BIN=/usr/lib/ISOLINUX/isolinux.bin
+PXELINUX_BIN=/usr/lib/PXELINUX/pxelinux.0
 SYSLINUX_BIOS=/usr/lib/syslinux/modules/bios
 MBR_BIN=/usr/lib/syslinux/mbr/mbr.bin
 HOST_BUSYBOX=/bin/busybox

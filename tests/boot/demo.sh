@@ -1,28 +1,53 @@
 #!/usr/bin/env bash
-# demo.sh - `make demo`: one real boot, narrated.
+# demo.sh - `make demo`: the whole network boot chain, narrated.
 #
-# QEMU (TCG) boots an ISO through a memdisk; the ISO's ISOLINUX reads Linux and
-# its initramfs through the memdisk's INT 13h; in Linux, memboot's memdiskfind
-# finds the image in RAM and memdisk-attach makes it a block device, which is
-# mounted and hashed.  Each stage is printed as the guest reaches it, with the
-# time since QEMU started; the run ends with the verdict.
+# A QEMU machine (TCG) with no disk boots from its network card: the NIC's
+# iPXE ROM gets an address and boot.ipxe from QEMU's own DHCP and TFTP
+# (restrict=on: nothing leaves the QEMU process), the script loads memboot's
+# memdisk and a Debian live ISO, the memdisk makes the ISO a BIOS drive, the
+# ISO's ISOLINUX reads Linux and the live initrd through it, Linux starts,
+# the initrd (Debian's live-boot, with memboot's initramfs-tools integration)
+# exposes the image in RAM as a block device, and live-boot mounts its squashfs
+# root from there.  The root reports which device it came from and the sha256
+# of that device, which is compared with the ISO's on the host.
 #
-# Environment: DEMO_MEMDISK (default memboot's build/memdisk; set it to
-# /usr/lib/syslinux/memdisk to watch SYSLINUX MEMDISK instead), MEMBOOT_BUILD,
-# MEMBOOT_CACHE, MEMBOOT_TIMEOUT (default 120 s).
+# Each stage is printed as the machine reaches it, with the time since QEMU
+# started; the screen (iPXE writes only there) is read through QEMU's monitor,
+# everything later from the serial line.
+#
+# Environment: DEMO_MEMDISK (default memboot's build/memdisk; Debian's
+# /usr/lib/syslinux/memdisk works too), DEMO_OPTIONS (memdisk's options,
+# default "iso"; try "iso pmem"), MEMBOOT_BUILD, MEMBOOT_CACHE,
+# MEMBOOT_TIMEOUT (default 180 s).
 set -euo pipefail
 
 # shellcheck source=tests/boot/media.sh
 source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
+# shellcheck source=tests/boot/live.sh
+source "$BOOT_DIR/live.sh"
 
-TIMEOUT=${MEMBOOT_TIMEOUT:-120}
+TIMEOUT=${MEMBOOT_TIMEOUT:-180}
 DEMO_MEMDISK=${DEMO_MEMDISK:-$MEMBOOT_MEMDISK}
+DEMO_OPTIONS=${DEMO_OPTIONS:-iso}
 
-# stamp: seconds since QEMU started, as [  N.Ns].
-stamp() {
+# now_ns: nanoseconds since the epoch.
+now_ns() { date +%s%N; }
+
+# stage TEXT: print TEXT as a stage line: time since QEMU started, and since
+# the previous stage.
+stage() {
     local now
-    now=$(date +%s%N)
-    printf '[%5.1fs]' "$(awk -v a="$now" -v b="$T0" 'BEGIN { print (a - b) / 1e9 }')"
+    now=$(now_ns)
+    awk -v n="$now" -v t0="$T0" -v p="$PREV" -v s="$*" \
+        'BEGIN { printf "[%6.1fs] (+%5.1fs) %s\n", (n - t0) / 1e9, (n - p) / 1e9, s }'
+    PREV=$now
+}
+
+# once KEY: true the first time KEY is seen (each stage is told once).
+declare -A SEEN=()
+once() {
+    [[ -z ${SEEN[$1]:-} ]] || return 1
+    SEEN[$1]=1
 }
 
 # field LINE KEY: the value of "MEMBOOT TOKEN KEY=value" if LINE is that line.
@@ -32,68 +57,112 @@ field() {
     printf '%s' "${line#"MEMBOOT $TOKEN $key="}"
 }
 
+# screen_line LINE: stages seen on the screen (the iPXE ROM).
+screen_line() {
+    local line=$1
+    case $line in
+        *iPXE*Open\ Source*) once ipxe && stage "the NIC's iPXE ROM is running (PXE boot)" ;;
+        *Configuring*ok*) once dhcp && stage "DHCP: QEMU's server configured $(sed 's/^.*(\([^)]*\)).*$/\1/' <<<"$line")" ;;
+        *boot.ipxe*ok*) once script && stage "TFTP: boot.ipxe fetched; iPXE runs it: kernel memdisk $DEMO_OPTIONS; initrd live.iso; boot" ;;
+        *memdisk*ok*) once memdisk_dl && stage "TFTP: memdisk fetched ($(file_size "$DIR/tftp/memdisk") bytes)" ;;
+        *test.iso*ok*) once iso_dl && stage "TFTP: live ISO fetched ($ISO_SIZE bytes); iPXE starts memdisk" ;;
+    esac
+    return 0
+}
+
+# serial_line LINE: stages seen on the serial line (memdisk onwards).
+serial_line() {
+    local line=$1 v
+    case $line in
+        "memboot memdisk"*) once md && stage "memboot's memdisk is running: ${line#memboot memdisk }" ;;
+        "memdisk: "*" sectors of "*) once md2 && stage "${line}" ;;
+        "memdisk: pmem: "*" is legacy"*) stage "$line" ;;
+        ISOLINUX*) once isolinux && stage "ISOLINUX runs from the RAM disk (drive E0h): it reads Linux and the live initrd through the memdisk's INT 13h" ;;
+        *"Linux version"*) once linux && v=${line#*Linux version } && stage "Linux ${v%% *} is running" && stage "(the BIOS disk is gone now; the ISO is still in RAM)" ;;
+        *"Run /init as init process"*) once init && stage "the live initrd's /init runs (Debian initramfs-tools + live-boot + memboot)" ;;
+        *"memboot: memdisk image is"*) once attach && stage "memboot's init-premount script: memdisk-attach made the ISO ${line##* }" ;;
+        *"memboot: "*) stage "${line#*: }" ;;
+        *"Unable to find a medium"*) stage "live-boot: $line" ;;
+    esac
+    if v=$(field "$line" live_root); then stage "live-boot found the medium and switched to the squashfs root (kernel ${v#up })"; fi
+    if v=$(field "$line" medium); then MEDIUM=${v%% *}; stage "the live root's medium: $MEDIUM (${v#* }, mounted on /run/live/medium)"; fi
+    if v=$(field "$line" find); then FOUND=$v; fi
+    if v=$(field "$line" sha256); then GUEST_SHA=$v; fi
+    return 0
+}
+
+# verdict: compare the device's hash with the image's.
+verdict() {
+    local len host
+    [[ -n ${GUEST_SHA:-} && -n ${FOUND:-} ]] || return 1
+    len=$((${FOUND#*,}))
+    host=$({ cat "$ISO"; head -c $((len > ISO_SIZE ? len - ISO_SIZE : 0)) /dev/zero; } | sha256sum | cut -d' ' -f1)
+    if [[ $GUEST_SHA == "$host" ]]; then
+        stage "sha256 of $MEDIUM's first $len bytes, read in the live root, = the ISO's on the host$( ((len > ISO_SIZE)) && echo " (plus $((len - ISO_SIZE)) zero bytes to a whole page)"): intact"
+        return 0
+    fi
+    stage "sha256 differs: guest ${GUEST_SHA:0:16}..., host ${host:0:16}..."
+    return 1
+}
+
 main() {
-    local iso sha size line v verdict=1 found=
+    local line mon qpid vpid rc=1
     "$REPO/scripts/deps.sh" >&2
     [[ -x $BUILD/memdiskfind && -x $BUILD/memdisk-attach && -f $DEMO_MEMDISK ]] ||
         die "build memboot first (make)"
+    log "demo: preparing the media (cached after the first run; the first takes a few minutes)"
     ensure_media >&2 || die "could not build the test media"
-    DEMO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/memboot-demo.XXXXXX")
-    trap 'rm -rf "$DEMO_DIR"' EXIT
-    local dir=$DEMO_DIR
+    DIR=$(mktemp -d "${TMPDIR:-/tmp}/memboot-demo.XXXXXX")
+    mon=$DIR/mon
+    trap 'kill "${qpid:-}" "${vpid:-}" 2>/dev/null; rm -rf "$DIR"' EXIT
     TOKEN=$(new_token)
-    boot_cfg demo "$TOKEN" >"$dir/isolinux.cfg"
-    iso=$dir/demo.iso
-    make_iso "$iso" "$dir/isolinux.cfg" odd
-    size=$(file_size "$iso")
-    sha=$(file_sha256 "$iso")
+    ISO=$DIR/live.iso
+    LIVE_QUIET= make_live_iso "$ISO" debian "$TOKEN" odd >&2 || die "could not build the live ISO"
+    make_pxe_dir "$DIR/tftp" "$DEMO_MEMDISK" "$ISO" "$DEMO_OPTIONS" || die "could not build the TFTP folder"
+    ISO_SIZE=$(file_size "$ISO")
 
-    echo "memboot demo: boot an ISO from RAM through a memdisk, then find it again from Linux"
-    echo "  image:  $size bytes (not a multiple of 4 KiB), sha256 ${sha:0:16}..."
-    echo "  loader: $DEMO_MEMDISK"
-    echo "  qemu:   -kernel memdisk -initrd demo.iso -append iso   (TCG, 512 MiB)"
-    T0=$(date +%s%N)
-    echo "$(stamp) QEMU started"
-    while IFS= read -r line; do
-        line=${line%$'\r'}
-        case $line in
-            "memboot memdisk"*) echo "$(stamp) memboot's memdisk is running: ${line#memboot memdisk }" ;;
-            "memdisk: El Torito"*|"memdisk: "*" sectors of "*) echo "$(stamp) ${line}" ;;
-            ISOLINUX*) echo "$(stamp) ISOLINUX is running from the RAM disk (drive E0h, read through the memdisk's INT 13h)" ;;
-        esac
-        if v=$(field "$line" stage); then echo "$(stamp) $v"; fi
-        if v=$(field "$line" find); then found=$v; echo "$(stamp) memdiskfind: $v  (image address, length)"; fi
-        if v=$(field "$line" ref); then
-            if [[ $v == "$found" ]]; then echo "$(stamp) SYSLINUX's memdiskfind says the same: $v"
-            else echo "$(stamp) SYSLINUX's memdiskfind differs: $v"; fi
-        fi
-        if v=$(field "$line" dev); then echo "$(stamp) memdisk-attach: the image is now $v"; fi
-        if v=$(field "$line" attach_log); then echo "         (${v//memdisk-attach: /})"; fi
-        if v=$(field "$line" label); then echo "$(stamp) mounted ${v%% *} read-only: ISO 9660, volume label '${v#* }'"; fi
-        if v=$(field "$line" files); then echo "         files: $v"; fi
-        if v=$(field "$line" mount_err); then echo "$(stamp) mount failed: $v"; fi
-        if v=$(field "$line" sha256); then
-            # The guest hashes the length the finder reports: memboot's memdisk
-            # rounds it up to whole pages with zeros.
-            local glen=$((${found#*,}))
-            sha=$({ cat "$iso"; head -c $((glen > size ? glen - size : 0)) /dev/zero; } | sha256sum | cut -d' ' -f1)
-            if [[ $v == "$sha" ]]; then
-                echo "$(stamp) sha256 of the device's first $glen bytes = the ISO's on the host$( ((glen > size)) && echo " (plus $((glen - size)) zero bytes to a whole page)"): intact"
-                verdict=0
-            else
-                echo "$(stamp) sha256 differs: guest ${v:0:16}..., host ${sha:0:16}..."
-            fi
-        fi
-        [[ $line == "MEMBOOT $TOKEN done" ]] && break
-    done < <(timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 512 -display none \
-                 -no-reboot -nic none -monitor none -serial stdio \
-                 -kernel "$DEMO_MEMDISK" -initrd "$iso" -append iso </dev/null 2>&1)
-    if [[ $verdict -eq 0 ]]; then
-        echo "demo: OK: booted, found, attached and verified in $(stamp | tr -d '[]s ') s"
+    echo "memboot demo: network boot of a live ISO into RAM, all the way to its root file system"
+    echo "  ISO:     Debian live-boot layout, $ISO_SIZE bytes (not a multiple of 4 KiB), sha256 $(file_sha256 "$ISO" | cut -c1-16)..."
+    echo "  memdisk: $DEMO_MEMDISK, options '$DEMO_OPTIONS'"
+    echo "  network: QEMU's DHCP + TFTP (restrict=on), virtio-net with Debian's iPXE ROM; TCG, 512 MiB"
+    : >"$DIR/serial.log"
+    T0=$(now_ns) PREV=$T0
+    qemu-system-x86_64 -accel tcg -m 512 -display none -no-reboot -serial "file:$DIR/serial.log" \
+        -monitor "unix:$mon,server,nowait" \
+        -netdev "user,id=n0,restrict=on,tftp=$DIR/tftp,bootfile=boot.ipxe" \
+        -device virtio-net-pci,netdev=n0 -boot n </dev/null >"$DIR/qemu.out" 2>&1 &
+    qpid=$!
+    stage "QEMU started: no disk, boot from the network"
+    python3 "$BOOT_DIR/vga.py" --follow "$mon" "$TIMEOUT" >"$DIR/screen.lines" 2>/dev/null &
+    vpid=$!
+    local sn=0 vn=0 deadline=$((SECONDS + TIMEOUT)) lines
+    while :; do
+        # New screen lines, then new serial lines, in order.
+        mapfile -t lines < <(tail -n +$((vn + 1)) "$DIR/screen.lines" 2>/dev/null)
+        vn=$((vn + ${#lines[@]}))
+        for line in "${lines[@]}"; do screen_line "$line"; done
+        mapfile -t lines < <(tail -n +$((sn + 1)) "$DIR/serial.log" | tr -d '\r' | sed '$!b;/^$/d')
+        # Keep a last, unfinished line for the next round.
+        if [[ ${#lines[@]} -gt 0 && -n $(tail -c1 "$DIR/serial.log") ]]; then unset 'lines[-1]'; fi
+        sn=$((sn + ${#lines[@]}))
+        for line in "${lines[@]}"; do
+            serial_line "$line"
+            [[ $line == "MEMBOOT $TOKEN done" ]] && break 2
+        done
+        kill -0 "$qpid" 2>/dev/null || break
+        [[ $SECONDS -lt $deadline ]] || { stage "timed out after ${TIMEOUT} s"; break; }
+        sleep 0.2
+    done
+    verdict && rc=0
+    kill "$qpid" "$vpid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    if [[ $rc -eq 0 ]]; then
+        echo "demo: OK: from power-on to the live root, over the network and out of RAM, in $(awk -v n="$(now_ns)" -v t="$T0" 'BEGIN { printf "%.1f", (n - t) / 1e9 }') s"
     else
-        echo "demo: FAILED (no verified image within ${TIMEOUT} s)"
+        echo "demo: FAILED; the last serial lines:"
+        tail -n 15 "$DIR/serial.log" | tr -d '\r' | sed 's/^/  | /'
     fi
-    return "$verdict"
+    return "$rc"
 }
 
 main "$@"

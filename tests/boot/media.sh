@@ -344,6 +344,19 @@ make_pxe_dir() {
         printf '%s\n' '#!ipxe' "kernel memdisk $options" 'initrd test.iso' 'boot' >"$dir/boot.ipxe"
 }
 
+# make_pxelinux_dir DIR LOADER INNER OPTIONS: the TFTP root for PXELINUX as
+# the network boot loader (bootfile=pxelinux.0): Debian's pxelinux.0 and
+# ldlinux.c32, and pxelinux.cfg/default whose only entry is KERNEL memdisk,
+# INITRD test.iso, APPEND OPTIONS (serial console).  The NIC's iPXE ROM
+# fetches pxelinux.0; PXELINUX then fetches the rest through the ROM's PXE API.
+make_pxelinux_dir() {
+    local dir=$1 loader=$2 inner=$3 options=$4
+    mkdir -p "$dir/pxelinux.cfg" && cp "$loader" "$dir/memdisk" && ln -f "$inner" "$dir/test.iso" &&
+        cp "$PXELINUX_BIN" "$SYSLINUX_BIOS/ldlinux.c32" "$dir/" &&
+        printf '%s\n' "SERIAL 0 115200" "PROMPT 0" "TIMEOUT 0" "DEFAULT x" "LABEL x" \
+            "  KERNEL memdisk" "  INITRD test.iso" "  APPEND $options" >"$dir/pxelinux.cfg/default"
+}
+
 # make_isolinux_outer OUT LOADER INNER OPTIONS: an ISOLINUX CD (serial
 # console) whose only entry is LINUX /memdisk, INITRD /inner.iso, APPEND
 # OPTIONS.  PXELINUX runs the same code to load a kernel and initrd.

@@ -11,7 +11,12 @@ stopped at the end.  With --basemem FILE, once the text has appeared, the
 guest's base memory (0 to 0xA0000) is saved to FILE, for the finder to scan
 on the host.
 
+With --follow SOCK TIMEOUT_SECONDS (used by `make demo`), it prints each new
+line that shows up on the screen, once, as it appears, until QEMU goes away
+or the time is up.
+
 Usage: vga.py [--quit] [--basemem FILE] SOCK NEEDLE TIMEOUT_SECONDS SCREEN
+       vga.py --follow SOCK TIMEOUT_SECONDS
 Exit status: 0 found, 1 not found in time, 2 monitor error.
 """
 import os
@@ -62,7 +67,33 @@ def screen_text(dump):
     return "\n".join(lines) + "\n"
 
 
+def follow(sock_path, timeout):
+    """Print every screen line not seen before, as it appears."""
+    deadline = time.monotonic() + timeout
+    dump_path = f"{sock_path}.screen"
+    seen = set()
+    try:
+        sock = connect(sock_path, deadline)
+        read_prompt(sock)
+        while time.monotonic() < deadline:
+            command(sock, f'pmemsave 0xb8000 {COLS * ROWS * 2} "{dump_path}"')
+            with open(dump_path, "rb") as dump:
+                for line in screen_text(dump.read()).splitlines():
+                    if line.strip() and line not in seen:
+                        seen.add(line)
+                        print(line, flush=True)
+            time.sleep(0.2)
+    except OSError:
+        pass  # QEMU has gone: the end of the screen's story
+    finally:
+        if os.path.exists(dump_path):
+            os.remove(dump_path)
+    return 0
+
+
 def main(argv):
+    if argv[:1] == ["--follow"] and len(argv) == 3:
+        return follow(argv[1], float(argv[2]))
     quit_after = "--quit" in argv
     args = [a for a in argv if a != "--quit"]
     basemem = None

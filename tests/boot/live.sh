@@ -1,0 +1,172 @@
+# shellcheck shell=bash
+# live.sh - live-system test media: real distribution initramfs generators
+# with memboot's integration added, and live ISOs built around them (sourced
+# by run.sh and demo.sh after media.sh).
+#
+# Shared media in $MEDIA (rebuilt when their inputs change, as in media.sh):
+#   live-root/           busybox root whose /sbin/init is live/init: it says
+#                        which device the live medium was mounted from
+#   live-prefix/         `make install PREFIX=live-prefix`: the tools and the
+#                        integrations exactly as installed
+#   live-debian/         Debian live-boot: initrd.img (mkinitramfs, with
+#                        live-boot and our initramfs-tools hook and script) and
+#                        filesystem.squashfs (live-root)
+#   live-dracut/         dracut dmsquash-live: see live_dracut.sh
+# Per case, make_live_iso builds the ISO (ISOLINUX, the kernel, that initrd
+# and the squashfs) with the case's token on the kernel command line.
+
+# shellcheck source=tests/boot/live_dracut.sh
+source "$BOOT_DIR/live_dracut.sh"
+
+LIVE_LABEL=MEMBOOT_LIVE
+
+# host_versions PKG...: "name=version" of installed Debian packages (inputs of
+# the cached initrds: an upgrade of live-boot must rebuild them).
+host_versions() {
+    dpkg-query -W -f='${Package}=${Version}\n' "$@" 2>/dev/null | tr '\n' ' '
+}
+
+# host_kernel_ready: the guest kernel is installed on the host too, which
+# mkinitramfs and dracut need (they read /lib/modules/KVER); deps.sh installs it.
+host_kernel_ready() {
+    local kver
+    kver=$(kernel_version)
+    [[ -f /lib/modules/$kver/modules.dep ]] ||
+        { log "live: /lib/modules/$kver is missing (scripts/deps.sh installs linux-image-$kver)"; return 1; }
+}
+
+# build_live_prefix: install memboot into $MEDIA/live-prefix, as a user would.
+build_live_prefix() {
+    local hash
+    hash=$(inputs_hash "$REPO/Makefile" "$BUILD/memdisk" "$BUILD/memdiskfind" "$BUILD/memdisk-attach" \
+        $(find "$REPO/initramfs" -type f | sort))
+    is_fresh live-prefix "$hash" && return 0
+    log "media: live-prefix (make install)"
+    rm -rf "$MEDIA/live-prefix"
+    make -s -C "$REPO" install PREFIX="$MEDIA/live-prefix" BUILD="$BUILD" >&2 || return 1
+    set_stamp live-prefix "$hash"
+}
+
+# build_live_root: the root file system every live ISO carries.
+build_live_root() {
+    local hash root=$MEDIA/live-root
+    hash=$(inputs_hash "$HOST_BUSYBOX" "$BUILD/memdiskfind" "$BOOT_DIR/live/init")
+    is_fresh live-root "$hash" && return 0
+    log "media: live-root"
+    rm -rf "$root"
+    mkdir -p "$root"
+    stage_busybox "$root"
+    install -m 755 "$BUILD/memdiskfind" "$root/bin/memdiskfind"
+    install -m 755 "$BOOT_DIR/live/init" "$root/bin/memboot-live-init"
+    ln -sf memboot-live-init "$root/bin/init"
+    mkdir -p "$root/etc" "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" "$root/mnt"
+    # systemd's switch-root (dracut) wants an os-release in the new root.
+    printf '%s\n' 'NAME="memboot live test root"' 'ID=memboot-live' >"$root/etc/os-release"
+    echo "memboot-live-root" >"$root/etc/memboot-live-root"
+    set_stamp live-root "$hash"
+}
+
+# build_live_debian: Debian live-boot's initrd for the guest kernel, made by
+# mkinitramfs from a copy of /etc/initramfs-tools with memboot's hook and
+# boot script from live-prefix (mkinitramfs -d), and the root as squashfs.
+build_live_debian() {
+    local kver hash dir=$MEDIA/live-debian conf it=$MEDIA/live-prefix/share/initramfs-tools
+    kver=$(kernel_version)
+    host_kernel_ready || return 1
+    hash=$(inputs_hash "$it/hooks/memboot" "$it/scripts/init-premount/memboot" \
+        "$MEDIA/live-prefix/bin/memdisk-attach" "$MEDIA/live-prefix/bin/memdiskfind" \
+        "$MEDIA/live-root.stamp" "kver=$kver" \
+        "$(host_versions live-boot live-boot-initramfs-tools initramfs-tools-core busybox squashfs-tools)")
+    is_fresh live-debian "$hash" && return 0
+    log "media: live-debian (mkinitramfs for $kver with live-boot and memboot; about a minute)"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    conf=$dir/initramfs-tools
+    cp -a /etc/initramfs-tools "$conf"
+    install -D -m 755 "$it/hooks/memboot" "$conf/hooks/memboot"
+    install -D -m 755 "$it/scripts/init-premount/memboot" "$conf/scripts/init-premount/memboot"
+    mkinitramfs -d "$conf" -o "$dir/initrd.img" "$kver" >"$dir/mkinitramfs.log" 2>&1 ||
+        { cat "$dir/mkinitramfs.log" >&2; return 1; }
+    mksquashfs "$MEDIA/live-root" "$dir/filesystem.squashfs" -noappend -quiet -all-root \
+        -comp xz >/dev/null || return 1
+    set_stamp live-debian "$hash"
+}
+
+# ensure_live_media FLAVOR: build what live ISOs of FLAVOR (debian, dracut)
+# need, under the media lock.
+ensure_live_media() {
+    local flavor=$1
+    mkdir -p "$MEDIA"
+    (
+        flock 9
+        build_live_prefix && build_live_root || exit 1
+        case $flavor in
+            debian) build_live_debian ;;
+            dracut) build_live_dracut ;;
+            *) die "unknown live flavor '$flavor'" ;;
+        esac
+    ) 9>"$MEDIA/.lock"
+}
+
+# live_cfg FLAVOR TOKEN [KARGS...]: the ISOLINUX configuration of a live ISO
+# (with "quiet" unless LIVE_QUIET is set, e.g. empty),
+# padded to CFG_SIZE bytes (so the ISO's size does not depend on the token).
+live_cfg() {
+    local flavor=$1 token=$2 boot text pad
+    shift 2
+    case $flavor in
+        debian) boot="boot=live" ;;
+        dracut) boot="root=live:CDLABEL=$LIVE_LABEL rd.live.image rd.shell=0" ;;
+    esac
+    text=$(printf '%s\n' \
+        "SERIAL 0 115200" \
+        "PROMPT 0" \
+        "TIMEOUT 0" \
+        "DEFAULT live" \
+        "LABEL live" \
+        "  LINUX /live/vmlinuz" \
+        "  INITRD /live/initrd.img" \
+        "  APPEND $boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*")
+    pad=$((CFG_SIZE - ${#text} - 2))
+    [[ $pad -ge 0 ]] || die "live boot configuration longer than $CFG_SIZE bytes"
+    printf '%s\n#%*s\n' "$text" "$((pad > 0 ? pad : 0))" '' | head -c "$CFG_SIZE"
+}
+
+# live_xorriso OUT FLAVOR CFG [PAD]: one live ISO (label LIVE_LABEL).
+live_xorriso() {
+    local out=$1 flavor=$2 cfg=$3 pad=${4:-} dir=$MEDIA/live-$2
+    local graft=("isolinux/isolinux.bin=$ISOLINUX_BIN" "isolinux/ldlinux.c32=$SYSLINUX_BIOS/ldlinux.c32"
+        "isolinux/isolinux.cfg=$cfg" "live/vmlinuz=$MEDIA/vmlinuz" "live/initrd.img=$dir/initrd.img")
+    case $flavor in
+        debian) graft+=("live/filesystem.squashfs=$dir/filesystem.squashfs") ;;
+        dracut) graft+=("LiveOS/squashfs.img=$dir/squashfs.img") ;;
+    esac
+    [[ -n $pad ]] && graft+=("pad.bin=$pad")
+    xorriso -as mkisofs -quiet -o "$out" -V "$LIVE_LABEL" -R -J \
+        -b isolinux/isolinux.bin -c isolinux/boot.cat \
+        -no-emul-boot -boot-load-size 4 -boot-info-table -graft-points "${graft[@]}" 2>/dev/null
+}
+
+# make_live_iso OUT FLAVOR TOKEN RULE [KARGS...]: a live ISO of FLAVOR whose
+# size obeys RULE (see size_rule), booting with the token and KARGS.
+make_live_iso() {
+    local out=$1 flavor=$2 token=$3 rule=$4 mod rem pad=0 short _
+    shift 4
+    ensure_live_media "$flavor" || return 1
+    live_cfg "$flavor" "$token" "$@" >"$out.cfg"
+    read -r mod rem < <(size_rule "$rule")
+    for _ in 1 2 3 4; do
+        if [[ $pad -gt 0 ]]; then
+            head -c "$pad" /dev/zero >"$out.pad"
+            live_xorriso "$out" "$flavor" "$out.cfg" "$out.pad"
+            rm -f "$out.pad"
+        else
+            live_xorriso "$out" "$flavor" "$out.cfg"
+        fi || return 1
+        short=$(((rem - $(file_size "$out") % mod + mod) % mod))
+        [[ $short -eq 0 ]] && return 0
+        pad=$((pad + short))
+    done
+    log "could not give $out a size fitting '$rule'"
+    return 1
+}
