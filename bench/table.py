@@ -5,9 +5,12 @@ Input: the results file, one tab-separated line per fact:
     val   KEY LOADER NUMBER   a sample (seconds, KiB or bytes)
     note  KEY LOADER TEXT     text for a cell (a failure, memboot's inflate line)
     meta  KEY -      TEXT     a fact about the run (date, versions, sizes)
-LOADER is syslinux, memboot, or none (the machine without a memdisk).
+LOADER is syslinux, memboot, memboot-pmem (memboot with `pmem` added to the
+option), or none (the machine without a memdisk).
 
-Output (stdout): the table, a line on the disk-service target, and the
+Output (stdout): the table, a line on the disk-service target, the pmem
+table (memboot `iso pmem` beside `iso` and SYSLINUX `iso`: set-up, disk
+service, boot to /init, in-guest read of the whole device), and the
 conditions of the run.  Timings are medians with (min-max); MB = 10^6 bytes.
 A timing KEY comes with "cpu:KEY" (QEMU's CPU time over the same interval)
 and "wait:KEY" (the time QEMU waited for a CPU).
@@ -192,6 +195,90 @@ def rows(r):
     return out
 
 
+PMEM_COLUMNS = (("syslinux", "SYSLINUX MEMDISK `iso`"), ("memboot", "memboot `iso`"),
+                ("memboot-pmem", "memboot `iso pmem`"))
+
+
+def delta_cell(r, key, base="memboot", other="memboot-pmem"):
+    """`iso pmem` against `iso` by medians: '+0.021 s (+6 %)'."""
+    a, b = r.median(key, base), r.median(key, other)
+    if a is None or b is None or a <= 0:
+        return "–"
+    return f"{b - a:+.3f} s ({(b - a) / a * 100:+.0f} %)"
+
+
+def read_cell(r, loader):
+    """In-guest read of the whole device: device, median time (min-max) and
+    MB/s of the median (with the range of single runs' MB/s)."""
+    med = r.median("read", loader)
+    if med is None:
+        return r.why("read", loader)
+    dev = r.notes.get(("read_dev", loader), "?").split()
+    nbytes = r.median("read_bytes", loader)
+    lo, hi = r.spread("read_mbs", loader)
+    name = f"{dev[0]} `{dev[1]}`" if len(dev) == 2 else "?"
+    return (f"{name}: {nbytes / 1e6:.1f} MB in {med:.3f} s ({r.spread('read', loader)[0]:.3f}–"
+            f"{r.spread('read', loader)[1]:.3f}), {nbytes / med / 1e6:.0f} MB/s "
+            f"({lo:.0f}–{hi:.0f})")
+
+
+def hread_cell(r, loader):
+    """The same read timed on the host: wall clock and QEMU CPU time."""
+    med = r.median("hread", loader)
+    nbytes = r.median("read_bytes", loader)
+    if med is None or nbytes is None:
+        return r.why("read", loader)
+    lo, hi = r.spread("hread", loader)
+    cell = f"{med:.3f} s ({lo:.3f}–{hi:.3f}), {nbytes / med / 1e6:.0f} MB/s"
+    cpu = r.median("cpu:hread", loader)
+    if cpu is not None:
+        cell += f"; CPU {cpu:.3f} s"
+    return cell
+
+
+def read_cmp(r, key):
+    """pmem against memboot's phram, by median MB/s (bytes / median time)."""
+    a, b = r.median(key, "memboot"), r.median(key, "memboot-pmem")
+    na, nb = r.median("read_bytes", "memboot"), r.median("read_bytes", "memboot-pmem")
+    if None in (a, b, na, nb) or a <= 0 or b <= 0:
+        return "–"
+    ratio = (nb / b) / (na / a)
+    text = f"{ratio:.2f}× the MB/s of phram" if ratio >= 1 else f"{1 / ratio:.2f}× slower than phram"
+    sa = r.median(key, "syslinux")
+    ns = r.median("read_bytes", "syslinux")
+    if sa and ns:
+        text += f" ({(nb / b) / (ns / sa):.2f}× SYSLINUX + phram)"
+    return text
+
+
+def pmem_rows(r):
+    """The pmem table: [measurement, SYSLINUX iso, memboot iso, memboot iso pmem, cmp]."""
+    big = r.size("big_bytes")
+    out = []
+    for key, what in (("setup small", f"small ISO ({mb(r.size('small_iso_bytes'))})"),
+                      ("setup big", f"large ISO ({mb(r.size('big_iso_bytes'))})")):
+        out.append([f"Set-up: QEMU start → ISOLINUX banner, {what}",
+                    *(timing_cell(r, key, ld) for ld, _ in PMEM_COLUMNS), delta_cell(r, key)])
+    for key, what in (("own small", f"small ISO ({mb(r.size('small_iso_bytes'))})"),
+                      ("own big", f"large ISO ({mb(r.size('big_iso_bytes'))})")):
+        out.append([f"memboot's own set-up (its first serial line → its last), {what}",
+                    "– (prints nothing on the serial line)",
+                    *(timing_cell(r, key, ld) for ld in ("memboot", "memboot-pmem")),
+                    delta_cell(r, key)])
+    out.append([f"Disk service: ISOLINUX reads a {big / 2**20:.0f} MiB initrd",
+                *(timing_cell(r, "disk iso", ld, big) for ld, _ in PMEM_COLUMNS),
+                delta_cell(r, "disk iso")])
+    out.append([f"QEMU start → guest /init (read ISO, {mb(r.size('read_iso_bytes'))}: "
+                "ISOLINUX loads kernel + initramfs, Linux boots)",
+                *(timing_cell(r, "boot init", ld) for ld, _ in PMEM_COLUMNS),
+                delta_cell(r, "boot init")])
+    out.append(["In-guest read of the whole device, `dd bs=1M` to /dev/null, guest clock",
+                *(read_cell(r, ld) for ld, _ in PMEM_COLUMNS), read_cmp(r, "read")])
+    out.append(["The same read on the host clock (serial lines before and after)",
+                *(hread_cell(r, ld) for ld, _ in PMEM_COLUMNS), read_cmp(r, "hread")])
+    return out
+
+
 def markdown(header, body):
     """A Markdown table with aligned columns."""
     table = [header] + body
@@ -250,7 +337,8 @@ def conditions(r):
         f"{m.get('busy_starts', '?')} of {m.get('timed_boots', '?')} timed boots started with "
         f"no idle CPU (after waiting {m.get('idle_wait', '?')} s in all for one); QEMU waited "
         f"for a CPU during {wait_share(r)} of the disk-service intervals.",
-        f"- Medians of {m.get('runs', '?')} runs (min–max), loaders interleaved; CPU = QEMU's "
+        f"- Medians of {m.get('runs', '?')} runs (in-guest read: {m.get('read_runs', '?')}) "
+        "(min–max), loaders interleaved; CPU = QEMU's "
         "CPU time over the same interval; MB = 10^6 bytes; the run took "
         f"{m.get('seconds', '?')} s.",
         f"- SYSLINUX MEMDISK: {m.get('path syslinux', '?')} "
@@ -270,6 +358,11 @@ def main(argv):
     print()
     print(target_line(r))
     print()
+    if any(ld == "memboot-pmem" for _, ld in r.vals) or \
+            any(ld == "memboot-pmem" or k == "read" for k, ld in r.notes):
+        print(markdown(["pmem", *(title for _, title in PMEM_COLUMNS), "`iso pmem` vs `iso`"],
+                       pmem_rows(r)))
+        print()
     print(conditions(r))
     return 0
 

@@ -17,10 +17,19 @@
 #   MEMBOOT_JOBS     QEMUs run at the same time (default 2)
 #   MEMBOOT_TIMEOUT  hard limit per QEMU boot in seconds (default 90)
 #   MEMBOOT_KEEP     number of old run folders kept in the cache (default 3)
+#   MEMBOOT_FORCE_OPTION  WORD: append ",WORD" to the option of every case
+#                    whose loader is memboot and whose option starts with
+#                    "iso" (unless WORD is already one of its words), e.g.
+#                    MEMBOOT_FORCE_OPTION=pmem to see which cases survive the
+#                    pmem layout; expectations are not changed (default none)
 set -euo pipefail
 
 # shellcheck source=tests/boot/media.sh
 source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
+# shellcheck source=tests/boot/live.sh
+source "$(dirname "${BASH_SOURCE[0]}")/live.sh"
+# shellcheck source=tests/boot/mkinitcpio.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mkinitcpio.sh"
 
 JOBS=${MEMBOOT_JOBS:-2}
 BOOT_TIMEOUT=${MEMBOOT_TIMEOUT:-90}
@@ -104,6 +113,21 @@ CASES=(
     "mb-isolinux-find isolinux:odd memboot iso   find    -                      check_find                 -"
     "grub-find      grub:odd  memdisk  iso       find    -                      check_find                 -"
     "mb-grub-find   grub:odd  memboot  iso       find    -                      check_find                 -"
+    # live systems reach their squashfs root through the real distribution
+    # initramfs with memboot's integration (live.sh); the root names its medium
+    "live-debian    live:debian:odd memboot iso  -       -                      check_live:/dev/mtdblock   -"
+    "live-debian-pmem live:debian:odd memboot iso,pmem - -                      check_live:/dev/pmem       -"
+    "live-debian-syslinux live:debian:odd memdisk iso - -                       check_live:/dev/mtdblock   -"
+    # network boot end to end: QEMU's DHCP and TFTP (restrict=on), the NIC's
+    # iPXE ROM, then iPXE's script or PXELINUX loads memdisk and the live ISO
+    "net-ipxe-live  live:debian:odd:ipxe memboot iso - -                       check_live:/dev/mtdblock   -"
+    "net-pxelinux-live live:debian:odd:pxelinux memboot iso - -                check_live:/dev/mtdblock   -"
+    "live-dracut    live:dracut:odd memboot iso  -       -                      check_live:/dev/mtdblock   -"
+    "live-dracut-pmem live:dracut:odd memboot iso,pmem - -                      check_live:/dev/pmem       -"
+    # memboot's mkinitcpio hooks in an image built as mkinitcpio builds it
+    # (mkinitcpio.sh): udev + memboot, then archiso's by-label lookup
+    "mkinitcpio-phram mkinitcpio:odd memboot iso mkinitcpio archisolabel=MEMBOOT_TEST check_mkinitcpio:/dev/mtdblock -"
+    "mkinitcpio-pmem mkinitcpio:odd memboot iso,pmem mkinitcpio archisolabel=MEMBOOT_TEST check_mkinitcpio:/dev/pmem -"
 )
 
 # case_row NAME: print the table row of case NAME (fails if there is none).
@@ -140,6 +164,10 @@ load_case() {
     local row kargs
     row=$(case_row "$1") || die "no case named '$1'"
     read -r C_NAME C_MEDIUM C_LOADER C_OPTION C_GUEST kargs C_CHECK C_PREP <<<"$row"
+    if [[ -n ${MEMBOOT_FORCE_OPTION:-} && $C_LOADER == memboot && $C_OPTION == iso* &&
+          ,$C_OPTION, != *",$MEMBOOT_FORCE_OPTION,"* ]]; then
+        C_OPTION+=",$MEMBOOT_FORCE_OPTION"
+    fi
     C_KARGS=()
     [[ $kargs != - ]] && IFS=, read -r -a C_KARGS <<<"$kargs"
     case $C_LOADER in
@@ -196,6 +224,22 @@ build_case_image() {
                 isolinux:*) make_isolinux_outer "$C_DIR/outer.iso" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
                 grub:*) make_grub_outer "$C_DIR/outer.iso" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
             esac || fail "could not build the outer medium" ;;
+        live:*)
+            # A live ISO (live.sh): live:FLAVOR:RULE[:VIA], FLAVOR debian or
+            # dracut; VIA ipxe or pxelinux: loaded over the network (QEMU's
+            # TFTP) by that boot loader instead of QEMU's -kernel.
+            local flavor rule via
+            IFS=: read -r _ flavor rule via <<<"$C_MEDIUM"
+            C_IMAGE=$C_DIR/$C_NAME.iso
+            make_live_iso "$C_IMAGE" "$flavor" "$C_TOKEN" "$rule" "${C_KARGS[@]}" ||
+                fail "could not build the live ISO" || return 1
+            case $via in
+                "") ;;
+                ipxe) make_pxe_dir "$C_DIR/tftp" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
+                pxelinux) make_pxelinux_dir "$C_DIR/tftp" "$C_LOADER_BIN" "$C_IMAGE" "${C_OPTION//,/ }" ;;
+                *) die "case $C_NAME: unknown network boot loader '$via'" ;;
+            esac || fail "could not build the TFTP folder" ;;
+        mkinitcpio:*) make_mkinitcpio_iso "${C_MEDIUM#mkinitcpio:}" ;;  # mkinitcpio.sh
         direct) C_IMAGE= ;;
         file=*) C_IMAGE=${C_MEDIUM#file=} ;;
         bad:*) make_bad_image "${C_MEDIUM#bad:}" ;;
@@ -288,7 +332,11 @@ qemu_args() {
     if [[ $C_MEDIUM == direct ]]; then
         args+=(-kernel "$MEDIA/vmlinuz" -initrd "$MEDIA/initrd.gz" -append
             "console=ttyS0,115200 panic=-1 quiet memboot.case=$C_GUEST memboot.token=$C_TOKEN ${C_KARGS[*]}")
-    elif [[ $C_MEDIUM == pxe:* ]]; then
+    elif [[ $C_MEDIUM == live:*:pxelinux ]]; then
+        # PXELINUX as the network boot loader, fetched by the NIC's iPXE ROM.
+        args+=(-netdev "user,id=n0,restrict=on,tftp=$C_DIR/tftp,bootfile=pxelinux.0"
+            -device "virtio-net-pci,netdev=n0" -boot n)
+    elif [[ $C_MEDIUM == pxe:* || $C_MEDIUM == live:*:ipxe ]]; then
         # The NIC's iPXE ROM (Debian's ipxe-qemu) gets boot.ipxe from QEMU's
         # own DHCP and TFTP; restrict=on: no way out of the QEMU process.
         args+=(-netdev "user,id=n0,restrict=on,tftp=$C_DIR/tftp,bootfile=boot.ipxe"
@@ -746,6 +794,22 @@ check_expected_addr() {
         fail "image at '${found%,*}', expected $(printf '%#x' "$C_EXPECT_ADDR") (probe mismatch)"
 }
 
+# check_live[:PREFIX]: the live system reached the root in its squashfs, and
+# the root says its medium is a device named PREFIX... whose first LEN bytes
+# hash like the image on the host.
+check_live() {
+    local prefix=${1:-/dev/} medium
+    [[ -n ${R[done]:-} ]] || fail "the live root never said 'done' (boot failed or timed out)" || return 1
+    [[ ${R[live_root]:-} == up* ]] || fail "no live root" || return 1
+    medium=${R[medium]:-}
+    [[ $medium == "$prefix"*" iso9660" ]] || fail "live medium is '$medium', expected ${prefix}* (iso9660)" || return 1
+    [[ ${R[find]:-} == 0x*,0x* && $((${R[find]#*,})) -eq $(image_len) ]] ||
+        fail "memdiskfind in the live root: '${R[find]:-}', expected length $(image_len)" || return 1
+    [[ ${R[sha256]:-} == "$(image_sha256)" ]] ||
+        fail "sha256 of ${medium%% *} differs from the image's (guest ${R[sha256]:0:12}, host $(image_sha256 | cut -c1-12))" || return 1
+    C_NOTE="medium ${medium%% *}, root ${R[root]:-?}, image $(file_size "$C_IMAGE") bytes"
+}
+
 # ---------------------------------------------------------------- one case
 
 # boot_and_check: boot the prepared case and run its check (sets C_REASON).
@@ -849,7 +913,7 @@ main() {
     local names=() n
     case ${1:-} in
         --list) case_names; return 0 ;;
-        -h|--help) sed -n '2,20p' "$0"; return 0 ;;
+        -h|--help) sed -n '2,/^set -euo/{/^#/p}' "$0"; return 0 ;;
     esac
     if [[ $# -gt 0 ]]; then
         for n in "$@"; do case_row "$n" >/dev/null || die "no case named '$n' (see --list)"; done
