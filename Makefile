@@ -147,16 +147,40 @@ demo: deps
 	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/demo.sh
 
 LIBDIR    ?= $(PREFIX)/lib/memboot
+INITCPIODIR ?= $(PREFIX)/lib/initcpio
+ITDIR     ?= $(PREFIX)/share/initramfs-tools
+DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d/90memboot
 
 install: $(TOOLS) $(BUILD)/memdisk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(BUILD)/memdisk $(DESTDIR)$(LIBDIR)/memdisk
 	install -m 0644 docs/man/memdiskfind.1 docs/man/memdisk-attach.1 $(DESTDIR)$(MANDIR)/man1/
+	# mkinitcpio (Arch; HOOKS=(... udev memboot archiso ...)): PREFIX=/usr gives /usr/lib/initcpio.
+	install -d $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks $(DESTDIR)$(INITCPIODIR)/udev
+	install -m 0644 initramfs/mkinitcpio/install/memboot $(DESTDIR)$(INITCPIODIR)/install/memboot
+	install -m 0644 initramfs/mkinitcpio/hooks/memboot $(DESTDIR)$(INITCPIODIR)/hooks/memboot
+	install -m 0644 initramfs/udev/69-memboot.rules $(DESTDIR)$(INITCPIODIR)/udev/69-memboot.rules
+	# initramfs-tools (Debian, Ubuntu): the hook names the tools' folder.
+	install -d $(DESTDIR)$(ITDIR)/hooks $(DESTDIR)$(ITDIR)/scripts/init-premount
+	sed 's|@BINDIR@|$(BINDIR)|g' initramfs/initramfs-tools/hooks/memboot >$(DESTDIR)$(ITDIR)/hooks/memboot
+	chmod 0755 $(DESTDIR)$(ITDIR)/hooks/memboot
+	install -m 0755 initramfs/initramfs-tools/scripts/init-premount/memboot $(DESTDIR)$(ITDIR)/scripts/init-premount/memboot
+	# dracut (Fedora, RHEL, SUSE; dracut -a memboot): module-setup.sh names the tools' folder.
+	install -d $(DESTDIR)$(DRACUTDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' initramfs/dracut/90memboot/module-setup.sh >$(DESTDIR)$(DRACUTDIR)/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUTDIR)/module-setup.sh
+	install -m 0755 initramfs/dracut/90memboot/memboot-queue.sh initramfs/dracut/90memboot/memboot-attach.sh $(DESTDIR)$(DRACUTDIR)/
+	install -m 0644 initramfs/udev/69-memboot.rules $(DESTDIR)$(DRACUTDIR)/69-memboot.rules
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memdiskfind $(DESTDIR)$(BINDIR)/memdisk-attach
 	rm -f $(DESTDIR)$(LIBDIR)/memdisk
+	rm -f $(DESTDIR)$(INITCPIODIR)/install/memboot $(DESTDIR)$(INITCPIODIR)/hooks/memboot $(DESTDIR)$(INITCPIODIR)/udev/69-memboot.rules
+	rm -f $(DESTDIR)$(ITDIR)/hooks/memboot $(DESTDIR)$(ITDIR)/scripts/init-premount/memboot
+	rm -f $(DESTDIR)$(DRACUTDIR)/module-setup.sh $(DESTDIR)$(DRACUTDIR)/memboot-queue.sh \
+	      $(DESTDIR)$(DRACUTDIR)/memboot-attach.sh $(DESTDIR)$(DRACUTDIR)/69-memboot.rules
+	-rmdir $(DESTDIR)$(DRACUTDIR) 2>/dev/null
 	rm -f $(DESTDIR)$(MANDIR)/man1/memdiskfind.1 $(DESTDIR)$(MANDIR)/man1/memdisk-attach.1
 
 clean:

@@ -54,6 +54,15 @@ expect "initramfs-tools hook names /usr/bin" grep -qx 'MEMBOOT_BINDIR="/usr/bin"
 expect "initramfs-tools hook is POSIX sh" sh -n "$it/hooks/memboot"
 expect "initramfs-tools boot script is POSIX sh" sh -n "$it/scripts/init-premount/memboot"
 expect "initramfs-tools prereqs answered" sh -c "'$it/scripts/init-premount/memboot' prereqs | grep -qx udev"
+# dracut: module 90memboot names the installed tools' folder and carries the
+# udev rule; the hook and the initqueue job are sh.
+dm=$dest/usr/lib/dracut/modules.d/90memboot
+expect "dracut module-setup.sh" test -x "$dm/module-setup.sh"
+expect "dracut module names /usr/bin" grep -qx 'MEMBOOT_BINDIR="/usr/bin"' "$dm/module-setup.sh"
+expect "dracut module-setup.sh is bash" bash -n "$dm/module-setup.sh"
+expect "dracut pre-trigger hook is POSIX sh" sh -n "$dm/memboot-queue.sh"
+expect "dracut initqueue job is POSIX sh" sh -n "$dm/memboot-attach.sh"
+expect "dracut udev rule" cmp "$dm/69-memboot.rules" initramfs/udev/69-memboot.rules
 make -s install DESTDIR="$dest" PREFIX=/opt/mb >/dev/null
 expect "PREFIX=/opt/mb" test -x "$dest/opt/mb/bin/memdiskfind"
 echo "install: $pass passed, $fail failed"

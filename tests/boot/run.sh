@@ -16,6 +16,7 @@
 #   MEMBOOT_MEMDISK  loader of "memboot" cases (default $MEMBOOT_BUILD/memdisk)
 #   MEMBOOT_JOBS     QEMUs run at the same time (default 2)
 #   MEMBOOT_TIMEOUT  hard limit per QEMU boot in seconds (default 90)
+#   MEMBOOT_LIVE_TIMEOUT  the same for live-system boots (default 240)
 #   MEMBOOT_KEEP     number of old run folders kept in the cache (default 3)
 #   MEMBOOT_FORCE_OPTION  WORD: append ",WORD" to the option of every case
 #                    whose loader is memboot and whose option starts with
@@ -33,6 +34,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/mkinitcpio.sh"
 
 JOBS=${MEMBOOT_JOBS:-2}
 BOOT_TIMEOUT=${MEMBOOT_TIMEOUT:-90}
+LIVE_TIMEOUT=${MEMBOOT_LIVE_TIMEOUT:-240}
 KEEP_RUNS=${MEMBOOT_KEEP:-3}
 QEMU=${QEMU:-qemu-system-x86_64}
 GUEST_RAM_MIB=512
@@ -368,24 +370,38 @@ boot_until() {
 
 # boot_wait LOG TEXT GRACE: boot the current case with its serial line in LOG;
 # once TEXT appears QEMU gets GRACE more seconds (to power off), then is
-# stopped; BOOT_TIMEOUT bounds the whole boot. Returns 0 if TEXT appeared.
+# stopped; BOOT_TIMEOUT bounds the whole boot. Returns 0 if TEXT appeared,
+# and sets BOOT_SECS to the seconds from QEMU's start to TEXT (0.25 s steps).
 boot_wait() {
-    local log=$1 text=$2 grace=$3 pid start=$SECONDS seen=
+    local log=$1 text=$2 grace=$3 pid start=$SECONDS seen= t0 limit=$BOOT_TIMEOUT
     local -a cmd
     mapfile -d '' -t cmd < <(qemu_args "$log")
+    # Live systems unpack a real distribution initrd and hash their medium
+    # from the live root: they get LIVE_TIMEOUT.
+    [[ $C_MEDIUM == live:* && $LIVE_TIMEOUT -gt $limit ]] && limit=$LIVE_TIMEOUT
     : >"$log"
-    timeout -k 5 "$((BOOT_TIMEOUT + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
+    t0=$(date +%s%N)
+    BOOT_SECS=
+    timeout -k 5 "$((limit + 10))" "${cmd[@]}" </dev/null >>"$C_DIR/qemu.out" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
-        if [[ -z $seen ]] && grep -aqF "$text" "$log"; then seen=$SECONDS; fi
+        if [[ -z $seen ]] && grep -aqF "$text" "$log"; then
+            seen=$SECONDS
+            BOOT_SECS=$(awk -v a="$(date +%s%N)" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) / 1e9 }')
+        fi
         if [[ -n $seen && $((SECONDS - seen)) -ge $grace ]] ||
-            [[ $((SECONDS - start)) -ge $BOOT_TIMEOUT ]]; then
+            [[ $((SECONDS - start)) -ge $limit ]]; then
             kill "$pid" 2>/dev/null || true
             break
         fi
         sleep 0.25
     done
     wait "$pid" 2>/dev/null || true
+    # The guest may have said TEXT and powered off between two polls: then
+    # the log's last write is when it said it, to within the power-off.
+    if [[ -z $BOOT_SECS ]] && grep -aqF "$text" "$log"; then
+        BOOT_SECS=$(awk -v a="$(date -r "$log" +%s%N)" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) / 1e9 }')
+    fi
     grep -aqF "$text" "$log"
 }
 
@@ -807,7 +823,7 @@ check_live() {
         fail "memdiskfind in the live root: '${R[find]:-}', expected length $(image_len)" || return 1
     [[ ${R[sha256]:-} == "$(image_sha256)" ]] ||
         fail "sha256 of ${medium%% *} differs from the image's (guest ${R[sha256]:0:12}, host $(image_sha256 | cut -c1-12))" || return 1
-    C_NOTE="medium ${medium%% *}, root ${R[root]:-?}, image $(file_size "$C_IMAGE") bytes"
+    C_NOTE="medium ${medium%% *}, root ${R[root]:-?}, image $(file_size "$C_IMAGE") bytes; live root done ${BOOT_SECS:-?} s after QEMU started"
 }
 
 # ---------------------------------------------------------------- one case
@@ -881,7 +897,11 @@ new_run_dir() {
     # Folder names start with the date, so the glob lists them oldest first.
     old=("$runs"/2*/)
     if [[ ${#old[@]} -gt $KEEP_RUNS ]]; then
-        rm -rf "${old[@]:0:${#old[@]}-KEEP_RUNS}"
+        # Another run may still be using a recent folder: only folders left
+        # alone for two hours go.
+        for old in "${old[@]:0:${#old[@]}-KEEP_RUNS}"; do
+            if [[ -n $(find "$old" -maxdepth 0 -mmin +120) ]]; then rm -rf "$old"; fi
+        done
     fi
 }
 

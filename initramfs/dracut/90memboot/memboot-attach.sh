@@ -1,0 +1,73 @@
+#!/bin/sh
+# memboot-attach (dracut initqueue job): if a memdisk loaded a disk image into
+# RAM, make it a block device with memdisk-attach and say so in one line;
+# say nothing when there is no image.
+#
+# Kernel arguments:
+#   memboot=off            do nothing
+#   memboot.backend=NAME   force a backend: pmem, phram, nbd or copy
+#   memboot.rw             a writable device (default: read-only)
+
+# shellcheck disable=SC1091 # dracut's, in the initramfs
+type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
+
+case "$(getarg memboot=)" in
+    off|0|no) exit 0 ;;
+esac
+
+set --
+backend=$(getarg memboot.backend=)
+getargbool 0 memboot.rw && set -- "$@" --rw
+
+if [ ! -x /usr/bin/memdisk-attach ]; then
+    warn "memboot: /usr/bin/memdisk-attach is not in this initramfs"
+    exit 0
+fi
+
+# Backends, best first.  memdisk-attach's own order is pmem, phram, nbd,
+# copy; in a systemd initrd nbd is skipped unless asked for: its daemon
+# survives the initqueue unit and the killing spree of switch-root ("@" in
+# argv[0]), but systemd's broadcast_signal() first sends SIGSTOP to every
+# process (kill(-1, SIGSTOP)), which interrupts the child blocked in the
+# NBD_DO_IT ioctl, and the kernel then shuts the device's socket down: the
+# live root gets I/O errors as soon as it runs.  The copy backend has no
+# process at all (a loop device over a file in /run, which switch-root keeps).
+if [ -n "$backend" ]; then
+    order="$backend"
+elif [ -n "$DRACUT_SYSTEMD" ]; then
+    order="pmem phram copy"
+else
+    order="auto"
+fi
+
+dev='' rc=1 errs=''
+for b in $order; do
+    if [ "$b" = auto ]; then
+        dev=$(/usr/bin/memdisk-attach "$@" 2>/run/memboot.err)
+    else
+        dev=$(/usr/bin/memdisk-attach "$@" "--backend=$b" 2>/run/memboot.err)
+    fi
+    rc=$?
+    # 0: attached; 1: no memdisk image (the same for every backend).
+    [ $rc -le 1 ] && break
+    errs="$errs${errs:+; }$(tr '\n' ' ' </run/memboot.err)"
+done
+case $rc in
+    0)
+        how=
+        case $dev in
+            /dev/pmem*) how=" (pmem)" ;;
+            /dev/mtdblock*) how=" (phram)" ;;
+            /dev/nbd*) how=" (nbd)" ;;
+            /dev/loop*) how=" (loop: a copy in RAM, or a part of a pmem device)" ;;
+        esac
+        info "memboot: memdisk image attached as $dev$how"
+        echo "MEMBOOT_DEVICE=$dev" >/run/memboot.env
+        ;;
+    1) ;; # no memdisk image: an ordinary boot
+    *)
+        warn "memboot: memdisk-attach failed (exit $rc): $errs"
+        ;;
+esac
+rm -f /run/memboot.err
+exit 0
