@@ -1,12 +1,15 @@
 # memboot: build, test, install.
 #
-#   make            build/memdiskfind, build/memdisk-attach (static)
+#   make            build/memdisk, build/memdiskfind, build/memdisk-attach (static)
 #   make check      install test dependencies, then unit, fuzz and boot tests
-#   make demo       a real boot through a memdisk in QEMU, narrated
+#   make demo       network boot of a live ISO through memboot in QEMU, narrated
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # The Linux tools are linked statically against musl (musl-gcc) so that they
 # run in any initramfs; unit tests are host programs under ASan and UBSan.
+
+# The first rule in this file is a loader rule: say which goal is the default.
+.DEFAULT_GOAL := all
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=

@@ -2,7 +2,8 @@
  * @file kapi.h
  *
  * The few Linux kernel interface numbers the tools use (block, loop and NBD
- * ioctls, NBD wire constants). Defined here from the kernel's documented
+ * ioctls, NBD wire constants, generic netlink and the nbd family's
+ * commands and attributes). Defined here from the kernel's documented
  * ABI so that the tools build against a small libc without kernel headers.
  */
 #ifndef MEMBOOT_KAPI_H
@@ -46,5 +47,45 @@ struct kapi_loop_info64 {
 #define KAPI_NBD_FLAG_HAS_FLAGS  (1u << 0)
 #define KAPI_NBD_FLAG_READ_ONLY  (1u << 1)
 #define KAPI_NBD_FLAG_SEND_FLUSH (1u << 2)
+
+/* Netlink (linux/netlink.h): messages and attributes in host byte order. */
+#define KAPI_AF_NETLINK          16
+#define KAPI_NETLINK_GENERIC     16
+#define KAPI_NLMSG_ERROR         2
+#define KAPI_NLMSG_DONE          3
+#define KAPI_NLM_F_REQUEST       0x01
+#define KAPI_NLM_F_ACK           0x04
+#define KAPI_NLMSG_HDRLEN        16     /**< struct nlmsghdr: len, type, flags, seq, pid */
+#define KAPI_NLA_HDRLEN          4      /**< struct nlattr: len, type */
+#define KAPI_NLA_F_NESTED        (1u << 15)
+#define KAPI_NLA_TYPE_MASK       0x3fffu
+
+/** struct sockaddr_nl. */
+struct kapi_sockaddr_nl {
+	uint16_t nl_family;
+	uint16_t nl_pad;
+	uint32_t nl_pid, nl_groups;
+};
+
+/* Generic netlink (linux/genetlink.h): struct genlmsghdr is cmd, version, 2 reserved. */
+#define KAPI_GENL_HDRLEN             4
+#define KAPI_GENL_ID_CTRL            0x10
+#define KAPI_CTRL_CMD_GETFAMILY      3
+#define KAPI_CTRL_ATTR_FAMILY_ID     1  /**< u16 */
+#define KAPI_CTRL_ATTR_FAMILY_NAME   2  /**< string */
+#define KAPI_CTRL_VERSION            2
+
+/* The nbd family (linux/nbd-netlink.h). */
+#define KAPI_NBD_GENL_FAMILY_NAME    "nbd"
+#define KAPI_NBD_GENL_VERSION        1
+#define KAPI_NBD_CMD_CONNECT         1
+#define KAPI_NBD_CMD_DISCONNECT      2
+#define KAPI_NBD_ATTR_INDEX          1  /**< u32 */
+#define KAPI_NBD_ATTR_SIZE_BYTES     2  /**< u64 */
+#define KAPI_NBD_ATTR_BLOCK_SIZE_BYTES 3 /**< u64 */
+#define KAPI_NBD_ATTR_SERVER_FLAGS   5  /**< u64 */
+#define KAPI_NBD_ATTR_SOCKETS        7  /**< nested NBD_SOCK_ITEMs */
+#define KAPI_NBD_SOCK_ITEM           1  /**< nested: NBD_SOCK_FD */
+#define KAPI_NBD_SOCK_FD             1  /**< u32 */
 
 #endif /* MEMBOOT_KAPI_H */

@@ -13,6 +13,7 @@ int main(void)
 	test_mbft_scan();
 	test_mdinfo();
 	test_nbd();
+	test_nbd_netlink();
 	test_util();
 	test_options();
 	test_geometry();

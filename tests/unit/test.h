@@ -52,6 +52,7 @@ void test_memmap(void);
 void test_mbft_scan(void);
 void test_mdinfo(void);
 void test_nbd(void);
+void test_nbd_netlink(void);
 void test_util(void);
 void test_options(void);
 void test_geometry(void);

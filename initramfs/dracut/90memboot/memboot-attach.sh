@@ -24,18 +24,16 @@ if [ ! -x /usr/bin/memdisk-attach ]; then
     exit 0
 fi
 
-# Backends, best first.  memdisk-attach's own order is pmem, phram, nbd,
-# copy; in a systemd initrd nbd is skipped unless asked for: its daemon
-# survives the initqueue unit and the killing spree of switch-root ("@" in
-# argv[0]), but systemd's broadcast_signal() first sends SIGSTOP to every
-# process (kill(-1, SIGSTOP)), which interrupts the child blocked in the
-# NBD_DO_IT ioctl, and the kernel then shuts the device's socket down: the
-# live root gets I/O errors as soon as it runs.  The copy backend has no
-# process at all (a loop device over a file in /run, which switch-root keeps).
+# Backends: the one asked for, else memdisk-attach's own order (pmem, phram,
+# nbd, copy).  nbd is safe in a systemd initrd too: its daemon survives the
+# initqueue unit and the killing spree of switch-root ("@" in argv[0]), and
+# it connects the device through netlink, so the SIGSTOP that systemd's
+# broadcast_signal() sends every process first (kill(-1, SIGSTOP)) only
+# pauses it; no process waits in the NBD_DO_IT ioctl for the signal to
+# interrupt (memdisk-attach falls back to that ioctl only on kernels without
+# nbd netlink).
 if [ -n "$backend" ]; then
     order="$backend"
-elif [ -n "$DRACUT_SYSTEMD" ]; then
-    order="pmem phram copy"
 else
     order="auto"
 fi
