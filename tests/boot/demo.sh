@@ -114,7 +114,7 @@ main() {
     ensure_media >&2 || die "could not build the test media"
     DIR=$(mktemp -d "${TMPDIR:-/tmp}/memboot-demo.XXXXXX")
     mon=$DIR/mon
-    trap 'kill "${qpid:-}" "${vpid:-}" 2>/dev/null; rm -rf "$DIR"' EXIT
+    trap 'kill "${qpid:-}" "${vpid:-}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
     TOKEN=$(new_token)
     ISO=$DIR/live.iso
     LIVE_QUIET= make_live_iso "$ISO" debian "$TOKEN" odd >&2 || die "could not build the live ISO"
