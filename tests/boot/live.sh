@@ -110,26 +110,17 @@ ensure_live_media() {
 
 # live_cfg FLAVOR TOKEN [KARGS...]: the ISOLINUX configuration of a live ISO
 # (with "quiet" unless LIVE_QUIET is set, e.g. empty),
-# padded to CFG_SIZE bytes (so the ISO's size does not depend on the token).
+# padded to CFG_SIZE bytes by syslinux_cfg (so the ISO's size does not
+# depend on the token).
 live_cfg() {
-    local flavor=$1 token=$2 boot text pad
+    local flavor=$1 token=$2 boot
     shift 2
     case $flavor in
         debian) boot="boot=live" ;;
         dracut) boot="root=live:CDLABEL=$LIVE_LABEL rd.live.image rd.shell=0" ;;
     esac
-    text=$(printf '%s\n' \
-        "SERIAL 0 115200" \
-        "PROMPT 0" \
-        "TIMEOUT 0" \
-        "DEFAULT live" \
-        "LABEL live" \
-        "  LINUX /live/vmlinuz" \
-        "  INITRD /live/initrd.img" \
-        "  APPEND $boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*")
-    pad=$((CFG_SIZE - ${#text} - 2))
-    [[ $pad -ge 0 ]] || die "live boot configuration longer than $CFG_SIZE bytes"
-    printf '%s\n#%*s\n' "$text" "$((pad > 0 ? pad : 0))" '' | head -c "$CFG_SIZE"
+    syslinux_cfg /live/vmlinuz /live/initrd.img \
+        "$boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*"
 }
 
 # live_xorriso OUT FLAVOR CFG [PAD]: one live ISO (label LIVE_LABEL).

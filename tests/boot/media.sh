@@ -178,12 +178,11 @@ build_iso_tree() {
     set_stamp iso-tree "$hash"
 }
 
-# boot_cfg CASE TOKEN [KARGS...]: print a SYSLINUX/ISOLINUX configuration that
-# boots the test kernel into CASE, padded to exactly CFG_SIZE bytes so that
-# images made from it have the same size whatever the arguments.
-boot_cfg() {
-    local case=$1 token=$2
-    shift 2
+# syslinux_cfg KERNEL INITRD ARGS: print a SYSLINUX/ISOLINUX configuration
+# (serial console, no prompt) whose only entry boots KERNEL with INITRD and
+# ARGS, padded to exactly CFG_SIZE bytes so that images made from it have the
+# same size whatever the arguments.
+syslinux_cfg() {
     local text pad
     text=$(printf '%s\n' \
         "SERIAL 0 115200" \
@@ -191,12 +190,21 @@ boot_cfg() {
         "TIMEOUT 0" \
         "DEFAULT linux" \
         "LABEL linux" \
-        "  LINUX /vmlinuz" \
-        "  INITRD /initrd.gz" \
-        "  APPEND console=ttyS0,115200 panic=-1 quiet memboot.case=$case memboot.token=$token $*")
+        "  LINUX $1" \
+        "  INITRD $2" \
+        "  APPEND $3")
     pad=$((CFG_SIZE - ${#text} - 2))
     [[ $pad -ge 0 ]] || die "boot configuration longer than $CFG_SIZE bytes"
     printf '%s\n#%*s\n' "$text" "$((pad > 0 ? pad : 0))" '' | head -c "$CFG_SIZE"
+}
+
+# boot_cfg CASE TOKEN [KARGS...]: the configuration that boots the test
+# kernel into CASE (syslinux_cfg).
+boot_cfg() {
+    local case=$1 token=$2
+    shift 2
+    syslinux_cfg /vmlinuz /initrd.gz \
+        "console=ttyS0,115200 panic=-1 quiet memboot.case=$case memboot.token=$token $*"
 }
 
 # run_xorriso OUT CFG [PAD]: make a bootable ISOLINUX image from iso-tree, with
