@@ -141,23 +141,9 @@ live_xorriso() {
 # make_live_iso OUT FLAVOR TOKEN RULE [KARGS...]: a live ISO of FLAVOR whose
 # size obeys RULE (see size_rule), booting with the token and KARGS.
 make_live_iso() {
-    local out=$1 flavor=$2 token=$3 rule=$4 mod rem pad=0 short _
+    local out=$1 flavor=$2 token=$3 rule=$4
     shift 4
     ensure_live_media "$flavor" || return 1
     live_cfg "$flavor" "$token" "$@" >"$out.cfg"
-    read -r mod rem < <(size_rule "$rule")
-    for _ in 1 2 3 4; do
-        if [[ $pad -gt 0 ]]; then
-            head -c "$pad" /dev/zero >"$out.pad"
-            live_xorriso "$out" "$flavor" "$out.cfg" "$out.pad"
-            rm -f "$out.pad"
-        else
-            live_xorriso "$out" "$flavor" "$out.cfg"
-        fi || return 1
-        short=$(((rem - $(file_size "$out") % mod + mod) % mod))
-        [[ $short -eq 0 ]] && return 0
-        pad=$((pad + short))
-    done
-    log "could not give $out a size fitting '$rule'"
-    return 1
+    fit_iso_size "$out" "$rule" live_xorriso "$out" "$flavor" "$out.cfg"
 }

@@ -232,24 +232,34 @@ size_rule() {
     esac
 }
 
-# make_iso OUT CFG RULE: build OUT with boot config CFG, adding a padding file
-# (/pad.bin, a multiple of 2048 bytes) until its size obeys RULE (size_rule).
-make_iso() {
-    local out=$1 cfg=$2 mod rem pad=0 short _
-    read -r mod rem < <(size_rule "$3")
+# fit_iso_size OUT RULE BUILD...: run BUILD... (a command that writes the ISO
+# OUT, given an optional last argument: a padding file to add as /pad.bin),
+# growing the padding (a multiple of 2048 bytes) until OUT's size obeys RULE
+# (size_rule).  Returns 1, with a message, if it cannot.
+fit_iso_size() {
+    local out=$1 rule=$2 mod rem pad=0 short _
+    shift 2
+    read -r mod rem < <(size_rule "$rule")
     for _ in 1 2 3 4; do
         if [[ $pad -gt 0 ]]; then
             head -c "$pad" /dev/zero >"$out.pad"
-            run_xorriso "$out" "$cfg" "$out.pad"
+            "$@" "$out.pad" || { rm -f "$out.pad"; return 1; }
             rm -f "$out.pad"
         else
-            run_xorriso "$out" "$cfg"
+            "$@" || return 1
         fi
         short=$(((rem - $(file_size "$out") % mod + mod) % mod))
         [[ $short -eq 0 ]] && return 0
         pad=$((pad + short))
     done
-    die "could not give $out a size fitting '$3' ($(file_size "$out") bytes)"
+    log "could not give $out a size fitting '$rule' ($(file_size "$out") bytes)"
+    return 1
+}
+
+# make_iso OUT CFG RULE: build OUT from iso-tree with boot config CFG, its
+# size obeying RULE (fit_iso_size).
+make_iso() {
+    fit_iso_size "$1" "$3" run_xorriso "$1" "$2" || die "could not build $1"
 }
 
 # ---------------------------------------------------------------- hard disk
