@@ -354,32 +354,54 @@ int e820_limit_ram(struct e820_map *m, uint64_t limit)
 	return e820_sanitize(m);
 }
 
-uint64_t e820_contiguous_end(const struct e820_map *m, uint64_t start)
+/**
+ * run_last() - the last byte of the run of @type entries that covers @start
+ * @m:     the map
+ * @start: where the run must begin (inside its first entry)
+ * @type:  the entries' type
+ * @last:  set to the run's last byte (inclusive, so a run up to the top of
+ *         the address space is told apart from one that stops just below it)
+ *
+ * Adjacent or overlapping entries of @type extend the run, in any order.
+ * Return: 1 if an entry of @type covers @start, else 0.
+ */
+static int run_last(const struct e820_map *m, uint64_t start, uint32_t type, uint64_t *last)
 {
 	uint64_t cur = start;
-	int grew = 1;
+	int grew = 1, found = 0;
 	uint32_t i;
 
 	if (!map_ok(m))
-		return start;
+		return 0;
 	while (grew) {
 		grew = 0;
 		for (i = 0; i < m->n; i++) {
 			const struct e820_entry *e = &m->e[i];
 			uint64_t el;
 
-			if (e->type != E820_RAM || !e->len || e->base > cur)
+			if (e->type != type || !e->len || e->base > cur)
 				continue;
 			el = last_of(e);
 			if (el < cur)
 				continue;
+			*last = el;
+			found = 1;
 			if (el == U64_MAX)
-				return U64_MAX;
+				return 1;
 			cur = el + 1;
 			grew = 1;
 		}
 	}
-	return cur;
+	return found;
+}
+
+uint64_t e820_contiguous_end(const struct e820_map *m, uint64_t start)
+{
+	uint64_t last;
+
+	if (!run_last(m, start, E820_RAM, &last))
+		return start;
+	return last == U64_MAX ? U64_MAX : last + 1;
 }
 
 void e820_e801(const struct e820_map *m, uint16_t *kib, uint16_t *blocks)
@@ -465,31 +487,11 @@ int e820_usable_bounds(const struct e820_map *m, uint64_t *first, uint64_t *last
 
 int e820_range_is(const struct e820_map *m, uint64_t base, uint64_t len, uint32_t type)
 {
-	uint64_t cur = base, last;
-	int grew = 1;
-	uint32_t i;
+	uint64_t last;
 
-	if (!map_ok(m) || !len || len - 1 > U64_MAX - base)
+	if (!len || len - 1 > U64_MAX - base)
 		return 0;
-	last = base + len - 1;
-	while (grew) {
-		grew = 0;
-		for (i = 0; i < m->n; i++) {
-			const struct e820_entry *e = &m->e[i];
-			uint64_t el;
-
-			if (e->type != type || !e->len || e->base > cur)
-				continue;
-			el = last_of(e);
-			if (el < cur)
-				continue;
-			if (el >= last)
-				return 1;
-			cur = el + 1;
-			grew = 1;
-		}
-	}
-	return 0;
+	return run_last(m, base, type, &last) && last >= base + len - 1;
 }
 
 int e820_bios_record(const struct e820_map *m, uint32_t cont, uint8_t out[20], uint32_t *next)
