@@ -161,7 +161,7 @@ static size_t nl_attr(struct nl_build *b, uint16_t type, const void *data, size_
 	at = nl_put(b, h, sizeof(h));
 	if (b->bad)
 		return 0;
-	b->len = at + KAPI_NLA_HDRLEN;  /* the payload follows the header directly */
+	/* the header is 4 bytes, already aligned: the payload follows it directly */
 	nl_put(b, data, n);
 	return b->bad ? 0 : at;
 }

@@ -49,7 +49,10 @@ static uint32_t server_flags(int rw)
 static int nl_open(void)
 {
 	struct kapi_sockaddr_nl sa = { .nl_family = KAPI_AF_NETLINK };
-	struct timeval tv = { 10, 0 };
+	/* Each answer within 4 s: the daemon's two exchanges (family lookup,
+	 * connect) must end before the parent stops waiting for it (10 s);
+	 * otherwise a late connect would leave a device with no server. */
+	struct timeval tv = { 4, 0 };
 	int fd = socket(KAPI_AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, KAPI_NETLINK_GENERIC);
 
 	if (fd < 0)
