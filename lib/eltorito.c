@@ -58,7 +58,7 @@ static int inside(uint64_t off, uint64_t len, uint64_t img_len)
  * @param img_len  its length
  * @param b        entry being filled: image_offset in, image_size and
  *                 geometry out
- * @return ET_OK, ET_E_IMAGE_OUTSIDE or ET_E_HD_IMAGE
+ * @return ELTORITO_OK, ELTORITO_E_IMAGE_OUTSIDE or ELTORITO_E_HD_IMAGE
  */
 static int hd_image(const uint8_t *img, uint64_t img_len, struct eltorito_boot *b)
 {
@@ -66,33 +66,33 @@ static int hd_image(const uint8_t *img, uint64_t img_len, struct eltorito_boot *
 	uint64_t end = 0, per_cyl, cyl;
 	unsigned i;
 
-	if (!inside(b->image_offset, GEO_SECTOR_SIZE, img_len))
-		return ET_E_IMAGE_OUTSIDE;
+	if (!inside(b->image_offset, GEOMETRY_SECTOR_SIZE, img_len))
+		return ELTORITO_E_IMAGE_OUTSIDE;
 	mbr = img + b->image_offset;
 	if (mbr[510] != 0x55 || mbr[511] != 0xaa)
-		return ET_E_HD_IMAGE;
+		return ELTORITO_E_HD_IMAGE;
 	for (i = 0; i < 4; i++) {
 		const uint8_t *e = mbr + 0x1be + 16 * i;
 		uint64_t pend = (uint64_t)le32(e + 8) + le32(e + 12);
 
 		if (e[0] != 0x00 && e[0] != 0x80)
-			return ET_E_HD_IMAGE;
+			return ELTORITO_E_HD_IMAGE;
 		if (e[4] && le32(e + 12) && pend > end)
 			end = pend;
 	}
 	if (!end)
-		return ET_E_HD_IMAGE;
-	b->image_size = end * GEO_SECTOR_SIZE;
+		return ELTORITO_E_HD_IMAGE;
+	b->image_size = end * GEOMETRY_SECTOR_SIZE;
 	if (!inside(b->image_offset, b->image_size, img_len))
-		return ET_E_IMAGE_OUTSIDE;
-	if (geometry_from_mbr(mbr, GEO_SECTOR_SIZE, &b->heads, &b->sectors) != GEO_OK)
-		return ET_E_HD_IMAGE;
+		return ELTORITO_E_IMAGE_OUTSIDE;
+	if (geometry_from_mbr(mbr, GEOMETRY_SECTOR_SIZE, &b->heads, &b->sectors) != GEOMETRY_OK)
+		return ELTORITO_E_HD_IMAGE;
 	per_cyl = (uint64_t)b->heads * b->sectors;
 	cyl = end / per_cyl;
 	if (!cyl)
 		cyl = 1;
 	b->cylinders = cyl > 0xffffffffu ? 0xffffffffu : (uint32_t)cyl;
-	return ET_OK;
+	return ELTORITO_OK;
 }
 
 int eltorito_parse(const uint8_t *img, uint64_t img_len, struct eltorito_boot *b)
@@ -102,66 +102,66 @@ int eltorito_parse(const uint8_t *img, uint64_t img_len, struct eltorito_boot *b
 	unsigned i;
 
 	if (!b)
-		return ET_E_ARG;
+		return ELTORITO_E_ARG;
 	memset(b, 0, sizeof(*b));
 	if (!img)
-		return ET_E_ARG;
+		return ELTORITO_E_ARG;
 
 	/* Boot record volume descriptor. */
-	if (!inside((uint64_t)ET_BRVD_LBA * ET_CD_SECTOR, 0x4b, img_len))
-		return ET_E_NO_BOOT_RECORD;
-	vd = img + ET_BRVD_LBA * ET_CD_SECTOR;
+	if (!inside((uint64_t)ELTORITO_BRVD_LBA * ELTORITO_CD_SECTOR, 0x4b, img_len))
+		return ELTORITO_E_NO_BOOT_RECORD;
+	vd = img + ELTORITO_BRVD_LBA * ELTORITO_CD_SECTOR;
 	if (vd[0] != 0 || memcmp(vd + 1, "CD001", 5) || vd[6] != 1 ||
 	    memcmp(vd + 7, et_id, sizeof(et_id) - 1))
-		return ET_E_NO_BOOT_RECORD;
+		return ELTORITO_E_NO_BOOT_RECORD;
 	b->catalog_lba = le32(vd + 0x47);
 
 	/* Validation entry and initial/default entry: 64 bytes. */
-	if (!inside((uint64_t)b->catalog_lba * ET_CD_SECTOR, 64, img_len))
-		return ET_E_CATALOG_OUTSIDE;
-	cat = img + (size_t)((uint64_t)b->catalog_lba * ET_CD_SECTOR);
+	if (!inside((uint64_t)b->catalog_lba * ELTORITO_CD_SECTOR, 64, img_len))
+		return ELTORITO_E_CATALOG_OUTSIDE;
+	cat = img + (size_t)((uint64_t)b->catalog_lba * ELTORITO_CD_SECTOR);
 	if (cat[0] != 1 || cat[0x1e] != 0x55 || cat[0x1f] != 0xaa)
-		return ET_E_VALIDATION;
+		return ELTORITO_E_VALIDATION;
 	for (i = 0; i < 32; i += 2)
 		sum = (uint16_t)(sum + le16(cat + i));
 	if (sum)
-		return ET_E_CHECKSUM;
+		return ELTORITO_E_CHECKSUM;
 	b->platform = cat[1];
 	if (b->platform != 0)
-		return ET_E_PLATFORM;
+		return ELTORITO_E_PLATFORM;
 
 	ent = cat + 32;
 	if (ent[0] != 0x88)
-		return ET_E_NOT_BOOTABLE;
+		return ELTORITO_E_NOT_BOOTABLE;
 	b->media = ent[1] & 0x0f;
-	if (b->media > ET_MEDIA_HARDDISK)
-		return ET_E_MEDIA;
+	if (b->media > ELTORITO_MEDIA_HARDDISK)
+		return ELTORITO_E_MEDIA;
 	b->load_segment_raw = le16(ent + 2);
-	b->load_segment = b->load_segment_raw ? b->load_segment_raw : ET_DEFAULT_LOAD_SEG;
+	b->load_segment = b->load_segment_raw ? b->load_segment_raw : ELTORITO_DEFAULT_LOAD_SEG;
 	b->system_type = ent[4];
 	b->sector_count = le16(ent + 6);
 	b->load_rba = le32(ent + 8);
-	b->image_offset = (uint64_t)b->load_rba * ET_CD_SECTOR;
+	b->image_offset = (uint64_t)b->load_rba * ELTORITO_CD_SECTOR;
 
 	switch (b->media) {
-	case ET_MEDIA_NOEMU:
+	case ELTORITO_MEDIA_NOEMU:
 		if (!b->sector_count)
-			return ET_E_SECTOR_COUNT;
-		b->image_size = (uint64_t)b->sector_count * GEO_SECTOR_SIZE;
+			return ELTORITO_E_SECTOR_COUNT;
+		b->image_size = (uint64_t)b->sector_count * GEOMETRY_SECTOR_SIZE;
 		break;
-	case ET_MEDIA_FLOPPY_1200:
+	case ELTORITO_MEDIA_FLOPPY_1200:
 		b->image_size = 1200u * 1024u;
 		b->cylinders = 80;
 		b->heads = 2;
 		b->sectors = 15;
 		break;
-	case ET_MEDIA_FLOPPY_1440:
+	case ELTORITO_MEDIA_FLOPPY_1440:
 		b->image_size = 1440u * 1024u;
 		b->cylinders = 80;
 		b->heads = 2;
 		b->sectors = 18;
 		break;
-	case ET_MEDIA_FLOPPY_2880:
+	case ELTORITO_MEDIA_FLOPPY_2880:
 		b->image_size = 2880u * 1024u;
 		b->cylinders = 80;
 		b->heads = 2;
@@ -176,16 +176,16 @@ int eltorito_parse(const uint8_t *img, uint64_t img_len, struct eltorito_boot *b
 	}
 	}
 	if (!inside(b->image_offset, b->image_size, img_len))
-		return ET_E_IMAGE_OUTSIDE;
-	return ET_OK;
+		return ELTORITO_E_IMAGE_OUTSIDE;
+	return ELTORITO_OK;
 }
 
 void eltorito_spec_packet(const struct eltorito_boot *b, uint8_t drive, uint8_t out[19])
 {
 	uint32_t last_cyl = 0, last_head = 0, spt = 0;
 
-	memset(out, 0, ET_SPEC_PACKET_SIZE);
-	out[0] = ET_SPEC_PACKET_SIZE;
+	memset(out, 0, ELTORITO_SPEC_PACKET_SIZE);
+	out[0] = ELTORITO_SPEC_PACKET_SIZE;
 	out[1] = b->media & 0x0f;
 	out[2] = drive;
 	out[3] = 0;                     /* controller index */
@@ -198,8 +198,8 @@ void eltorito_spec_packet(const struct eltorito_boot *b, uint8_t drive, uint8_t 
 	out[13] = (uint8_t)(b->load_segment >> 8);
 	out[14] = (uint8_t)b->sector_count;
 	out[15] = (uint8_t)(b->sector_count >> 8);
-	if (b->media != ET_MEDIA_NOEMU && b->cylinders && b->heads && b->sectors) {
-		last_cyl = (b->cylinders > GEO_BIOS_MAX_CYL ? GEO_BIOS_MAX_CYL : b->cylinders) - 1;
+	if (b->media != ELTORITO_MEDIA_NOEMU && b->cylinders && b->heads && b->sectors) {
+		last_cyl = (b->cylinders > GEOMETRY_BIOS_MAX_CYL ? GEOMETRY_BIOS_MAX_CYL : b->cylinders) - 1;
 		last_head = (b->heads > 256 ? 256 : b->heads) - 1;
 		spt = b->sectors & 0x3f;
 	}
@@ -211,18 +211,18 @@ void eltorito_spec_packet(const struct eltorito_boot *b, uint8_t drive, uint8_t 
 const char *eltorito_strerror(int status)
 {
 	switch (status) {
-	case ET_OK: return "ok";
-	case ET_E_ARG: return "bad argument";
-	case ET_E_NO_BOOT_RECORD: return "no El Torito boot record";
-	case ET_E_CATALOG_OUTSIDE: return "boot catalog outside the image";
-	case ET_E_VALIDATION: return "bad boot catalog validation entry";
-	case ET_E_CHECKSUM: return "bad boot catalog checksum";
-	case ET_E_PLATFORM: return "boot catalog not for x86";
-	case ET_E_NOT_BOOTABLE: return "default boot entry not bootable";
-	case ET_E_MEDIA: return "unknown boot media type";
-	case ET_E_SECTOR_COUNT: return "boot image sector count is 0";
-	case ET_E_IMAGE_OUTSIDE: return "boot image outside the image";
-	case ET_E_HD_IMAGE: return "hard-disk emulation image has no partition table";
+	case ELTORITO_OK: return "ok";
+	case ELTORITO_E_ARG: return "bad argument";
+	case ELTORITO_E_NO_BOOT_RECORD: return "no El Torito boot record";
+	case ELTORITO_E_CATALOG_OUTSIDE: return "boot catalog outside the image";
+	case ELTORITO_E_VALIDATION: return "bad boot catalog validation entry";
+	case ELTORITO_E_CHECKSUM: return "bad boot catalog checksum";
+	case ELTORITO_E_PLATFORM: return "boot catalog not for x86";
+	case ELTORITO_E_NOT_BOOTABLE: return "default boot entry not bootable";
+	case ELTORITO_E_MEDIA: return "unknown boot media type";
+	case ELTORITO_E_SECTOR_COUNT: return "boot image sector count is 0";
+	case ELTORITO_E_IMAGE_OUTSIDE: return "boot image outside the image";
+	case ELTORITO_E_HD_IMAGE: return "hard-disk emulation image has no partition table";
 	default: return "unknown error";
 	}
 }

@@ -16,47 +16,47 @@
 #include <stdint.h>
 
 /** CD-ROM sector size. */
-#define ET_CD_SECTOR 2048u
+#define ELTORITO_CD_SECTOR 2048u
 /** Sector of the boot record volume descriptor. */
-#define ET_BRVD_LBA 17u
+#define ELTORITO_BRVD_LBA 17u
 /** Size of the INT 13h AX=4B01h specification packet. */
-#define ET_SPEC_PACKET_SIZE 0x13u
+#define ELTORITO_SPEC_PACKET_SIZE 0x13u
 /** Default load segment (used when the catalog says 0). */
-#define ET_DEFAULT_LOAD_SEG 0x07c0u
+#define ELTORITO_DEFAULT_LOAD_SEG 0x07c0u
 
 /** Return codes of eltorito_parse(). */
-enum et_status {
-	ET_OK = 0,
-	ET_E_ARG = -1,          /**< NULL pointer */
-	ET_E_NO_BOOT_RECORD = -2, /**< no El Torito boot record at sector 17 */
-	ET_E_CATALOG_OUTSIDE = -3, /**< the boot catalog lies beyond the image */
-	ET_E_VALIDATION = -4,   /**< validation entry: header id not 1 or key not 55 AA */
-	ET_E_CHECKSUM = -5,     /**< validation entry words do not sum to 0 */
-	ET_E_PLATFORM = -6,     /**< the catalog is not for 80x86 (platform 0) */
-	ET_E_NOT_BOOTABLE = -7, /**< initial entry boot indicator is not 88h */
-	ET_E_MEDIA = -8,        /**< media type above 4 */
-	ET_E_SECTOR_COUNT = -9, /**< no-emulation sector count is 0 */
-	ET_E_IMAGE_OUTSIDE = -10, /**< boot image / emulated disk beyond the image */
-	ET_E_HD_IMAGE = -11,    /**< hard-disk emulation image without a usable MBR */
+enum eltorito_status {
+	ELTORITO_OK = 0,
+	ELTORITO_E_ARG = -1,          /**< NULL pointer */
+	ELTORITO_E_NO_BOOT_RECORD = -2, /**< no El Torito boot record at sector 17 */
+	ELTORITO_E_CATALOG_OUTSIDE = -3, /**< the boot catalog lies beyond the image */
+	ELTORITO_E_VALIDATION = -4,   /**< validation entry: header id not 1 or key not 55 AA */
+	ELTORITO_E_CHECKSUM = -5,     /**< validation entry words do not sum to 0 */
+	ELTORITO_E_PLATFORM = -6,     /**< the catalog is not for 80x86 (platform 0) */
+	ELTORITO_E_NOT_BOOTABLE = -7, /**< initial entry boot indicator is not 88h */
+	ELTORITO_E_MEDIA = -8,        /**< media type above 4 */
+	ELTORITO_E_SECTOR_COUNT = -9, /**< no-emulation sector count is 0 */
+	ELTORITO_E_IMAGE_OUTSIDE = -10, /**< boot image / emulated disk beyond the image */
+	ELTORITO_E_HD_IMAGE = -11,    /**< hard-disk emulation image without a usable MBR */
 };
 
 /** Boot media types (low nibble of the entry's media byte). */
-enum et_media {
-	ET_MEDIA_NOEMU = 0,
-	ET_MEDIA_FLOPPY_1200 = 1,
-	ET_MEDIA_FLOPPY_1440 = 2,
-	ET_MEDIA_FLOPPY_2880 = 3,
-	ET_MEDIA_HARDDISK = 4,
+enum eltorito_media {
+	ELTORITO_MEDIA_NOEMU = 0,
+	ELTORITO_MEDIA_FLOPPY_1200 = 1,
+	ELTORITO_MEDIA_FLOPPY_1440 = 2,
+	ELTORITO_MEDIA_FLOPPY_2880 = 3,
+	ELTORITO_MEDIA_HARDDISK = 4,
 };
 
 /** The boot entry found, and where its image lies. */
 struct eltorito_boot {
 	uint32_t catalog_lba;   /**< boot catalog, in 2048-byte sectors */
 	uint8_t platform;       /**< validation entry platform id (0 = 80x86) */
-	uint8_t media;          /**< enum et_media */
+	uint8_t media;          /**< enum eltorito_media */
 	uint8_t system_type;    /**< partition type byte of the entry */
 	uint16_t load_segment_raw; /**< as in the catalog (0 = default) */
-	uint16_t load_segment;  /**< effective: ET_DEFAULT_LOAD_SEG when raw is 0 */
+	uint16_t load_segment;  /**< effective: ELTORITO_DEFAULT_LOAD_SEG when raw is 0 */
 	uint16_t sector_count;  /**< 512-byte virtual sectors to load */
 	uint32_t load_rba;      /**< boot image start, in 2048-byte sectors */
 	uint64_t image_offset;  /**< byte offset of the boot image / emulated disk */
@@ -74,7 +74,7 @@ struct eltorito_boot {
  * @param img      the ISO image
  * @param img_len  bytes readable at @p img
  * @param b        result (cleared first)
- * @return ET_OK or a negative enum et_status
+ * @return ELTORITO_OK or a negative enum eltorito_status
  */
 int eltorito_parse(const uint8_t *img, uint64_t img_len, struct eltorito_boot *b);
 
@@ -94,9 +94,9 @@ int eltorito_parse(const uint8_t *img, uint64_t img_len, struct eltorito_boot *b
 void eltorito_spec_packet(const struct eltorito_boot *b, uint8_t drive, uint8_t out[19]);
 
 /**
- * A short English text for an enum et_status.
+ * A short English text for an enum eltorito_status.
  *
- * @param status  enum et_status value
+ * @param status  enum eltorito_status value
  * @return a static string (never NULL)
  */
 const char *eltorito_strerror(int status);

@@ -12,8 +12,8 @@
 /** What a detection step found. */
 struct guess {
 	uint32_t heads, sectors;
-	int type;               /**< enum geo_type */
-	int source;             /**< enum geo_source */
+	int type;               /**< enum geometry_type */
+	int source;             /**< enum geometry_source */
 };
 
 /** The bytes of the image that may be read. */
@@ -83,7 +83,7 @@ static int guess_bpb(const struct view *v, struct guess *gs)
 	uint32_t bps, spt, heads;
 	size_t drive_off;
 
-	if (v->len < GEO_SECTOR_SIZE)
+	if (v->len < GEOMETRY_SECTOR_SIZE)
 		return 0;
 	if (v->p[0x26] == 0x29 && has(v, 0x36, "FAT", 3))
 		drive_off = 0x24;
@@ -93,12 +93,12 @@ static int guess_bpb(const struct view *v, struct guess *gs)
 		return 0;
 	if (!rd16(v, 0x0b, &bps) || !rd16(v, 0x18, &spt) || !rd16(v, 0x1a, &heads))
 		return 0;
-	if (bps != GEO_SECTOR_SIZE || spt < 1 || spt > 63 || heads < 1 || heads > 256)
+	if (bps != GEOMETRY_SECTOR_SIZE || spt < 1 || spt > 63 || heads < 1 || heads > 256)
 		return 0;
 	gs->heads = heads;
 	gs->sectors = spt;
-	gs->type = (v->p[drive_off] & 0x80) ? GEO_HARDDISK : GEO_FLOPPY;
-	gs->source = GEO_SRC_BPB;
+	gs->type = (v->p[drive_off] & 0x80) ? GEOMETRY_HARDDISK : GEOMETRY_FLOPPY;
+	gs->source = GEOMETRY_SRC_BPB;
 	return 1;
 }
 
@@ -139,8 +139,8 @@ static void guess_floppy_size(uint64_t total, struct guess *gs)
 	}
 	gs->heads = heads;
 	gs->sectors = best_s;
-	gs->type = GEO_FLOPPY;
-	gs->source = GEO_SRC_FLOPPY_SIZE;
+	gs->type = GEOMETRY_FLOPPY;
+	gs->source = GEOMETRY_SRC_FLOPPY_SIZE;
 }
 
 /** A CHS address and the LBA it must stand for. */
@@ -196,7 +196,7 @@ static int guess_mbr(const struct view *v, struct guess *gs)
 	uint32_t max_h = 0, max_s = 0, heads, spt;
 	int used = 0;
 
-	if (v->len < GEO_SECTOR_SIZE || v->p[510] != 0x55 || v->p[511] != 0xaa)
+	if (v->len < GEOMETRY_SECTOR_SIZE || v->p[510] != 0x55 || v->p[511] != 0xaa)
 		return 0;
 	for (i = 0; i < 4; i++) {
 		const uint8_t *e = v->p + 0x1be + 16 * i;
@@ -258,8 +258,8 @@ static int guess_mbr(const struct view *v, struct guess *gs)
 		return 0;
 	gs->heads = heads;
 	gs->sectors = spt;
-	gs->type = GEO_HARDDISK;
-	gs->source = GEO_SRC_MBR;
+	gs->type = GEOMETRY_HARDDISK;
+	gs->source = GEOMETRY_SRC_MBR;
 	return 1;
 }
 
@@ -269,7 +269,7 @@ static int guess_mbr(const struct view *v, struct guess *gs)
  * @param v           the image's first bytes
  * @param image_size  whole image size
  * @param g           filled: heads, sectors, cylinders, data_offset
- * @return 1 when found and valid, 0 when there is none, GEO_E_DOSEMU when
+ * @return 1 when found and valid, 0 when there is none, GEOMETRY_E_DOSEMU when
  *         the header is impossible
  */
 static int guess_dosemu(const struct view *v, uint64_t image_size, struct geometry *g)
@@ -279,10 +279,10 @@ static int guess_dosemu(const struct view *v, uint64_t image_size, struct geomet
 	if (!has(v, 0, "DOSEMU\0", 7))
 		return 0;
 	if (!rd32(v, 7, &h) || !rd32(v, 11, &s) || !rd32(v, 15, &c) || !rd32(v, 19, &off))
-		return GEO_E_DOSEMU;
+		return GEOMETRY_E_DOSEMU;
 	if (h < 1 || h > 256 || s < 1 || s > 63 || c < 1 || off < 23 ||
-	    off > image_size || image_size - off < GEO_SECTOR_SIZE)
-		return GEO_E_DOSEMU;
+	    off > image_size || image_size - off < GEOMETRY_SECTOR_SIZE)
+		return GEOMETRY_E_DOSEMU;
 	g->heads = h;
 	g->sectors = s;
 	g->cylinders = c;
@@ -296,29 +296,29 @@ int geometry_from_mbr(const uint8_t *sector, size_t len, uint32_t *heads, uint32
 	struct guess gs;
 
 	if (!sector || !heads || !sectors)
-		return GEO_E_ARG;
+		return GEOMETRY_E_ARG;
 	v.p = sector;
 	v.len = len;
 	if (!guess_mbr(&v, &gs))
-		return GEO_E_NO_MBR;
+		return GEOMETRY_E_NO_MBR;
 	*heads = gs.heads;
 	*sectors = gs.sectors;
-	return GEO_OK;
+	return GEOMETRY_OK;
 }
 
 int geometry_guess(const uint8_t *head, size_t head_len, uint64_t image_size,
-		   const struct md_options *o, struct geometry *g)
+		   const struct options *o, struct geometry *g)
 {
 	struct view v;
 	struct guess gs;
-	int r, force = MD_FORCE_NONE, drive_given = 0;
+	int r, force = OPTIONS_FORCE_NONE, drive_given = 0;
 	unsigned chs = 0;
 	uint32_t oc = 0, oh = 0, os = 0;
 	uint8_t drive = 0;
 	uint64_t cyl;
 
 	if (!g || (!head && head_len))
-		return GEO_E_ARG;
+		return GEOMETRY_E_ARG;
 	memset(g, 0, sizeof(*g));
 	if (o) {
 		force = o->force;
@@ -332,66 +332,66 @@ int geometry_guess(const uint8_t *head, size_t head_len, uint64_t image_size,
 	v.p = head;
 	v.len = head_len < image_size ? head_len : (size_t)image_size;
 
-	if (image_size < GEO_SECTOR_SIZE)
-		return GEO_E_TOO_SMALL;
-	if (((chs & MD_CHS_C) && oc < 1) ||
-	    ((chs & MD_CHS_H) && (oh < 1 || oh > 256)) ||
-	    ((chs & MD_CHS_S) && (os < 1 || os > 63)))
-		return GEO_E_BAD_CHS;
-	if (force == MD_FORCE_FLOPPY && drive_given && drive >= 0x80)
-		return GEO_E_BAD_DRIVE;
+	if (image_size < GEOMETRY_SECTOR_SIZE)
+		return GEOMETRY_E_TOO_SMALL;
+	if (((chs & OPTIONS_CHS_C) && oc < 1) ||
+	    ((chs & OPTIONS_CHS_H) && (oh < 1 || oh > 256)) ||
+	    ((chs & OPTIONS_CHS_S) && (os < 1 || os > 63)))
+		return GEOMETRY_E_BAD_CHS;
+	if (force == OPTIONS_FORCE_FLOPPY && drive_given && drive >= 0x80)
+		return GEOMETRY_E_BAD_DRIVE;
 
 	/* 1. DOSEMU header. */
 	gs.heads = gs.sectors = 0;
-	gs.type = GEO_FLOPPY;
-	gs.source = GEO_SRC_OPTIONS;
+	gs.type = GEOMETRY_FLOPPY;
+	gs.source = GEOMETRY_SRC_OPTIONS;
 	r = guess_dosemu(&v, image_size, g);
 	if (r < 0)
 		return r;
 	if (r) {
 		gs.heads = g->heads;
 		gs.sectors = g->sectors;
-		gs.type = GEO_HARDDISK;
-		gs.source = GEO_SRC_DOSEMU;
+		gs.type = GEOMETRY_HARDDISK;
+		gs.source = GEOMETRY_SRC_DOSEMU;
 	}
-	g->total_sectors = (image_size - g->data_offset) / GEO_SECTOR_SIZE;
+	g->total_sectors = (image_size - g->data_offset) / GEOMETRY_SECTOR_SIZE;
 
 	/* 2. c=, h=, s= override single values. */
-	if (chs & MD_CHS_C)
+	if (chs & OPTIONS_CHS_C)
 		g->cylinders = oc;
-	if (chs & MD_CHS_H)
+	if (chs & OPTIONS_CHS_H)
 		gs.heads = oh;
-	if (chs & MD_CHS_S)
+	if (chs & OPTIONS_CHS_S)
 		gs.sectors = os;
 
 	if (!gs.heads && !gs.sectors) {
 		/* 3-6. Guessed from the image. */
 		if (guess_bpb(&v, &gs)) {
 			/* found */
-		} else if (image_size < GEO_FLOPPY_LIMIT) {
+		} else if (image_size < GEOMETRY_FLOPPY_LIMIT) {
 			guess_floppy_size(g->total_sectors, &gs);
 		} else if (guess_mbr(&v, &gs)) {
 			/* found */
 		} else {
-			gs.heads = image_size > GEO_BIG_DISK ? 255 : 64;
-			gs.sectors = image_size > GEO_BIG_DISK ? 63 : 32;
-			gs.type = GEO_HARDDISK;
-			gs.source = GEO_SRC_DEFAULT;
+			gs.heads = image_size > GEOMETRY_BIG_DISK ? 255 : 64;
+			gs.sectors = image_size > GEOMETRY_BIG_DISK ? 63 : 32;
+			gs.type = GEOMETRY_HARDDISK;
+			gs.source = GEOMETRY_SRC_DEFAULT;
 		}
 	} else {
 		/* Given on the command line: no guessing; the other value
 		 * is the default, and the type stays a floppy unless the
 		 * DOSEMU header or harddisk says otherwise (as in MEMDISK). */
 		if (!gs.heads)
-			gs.heads = image_size > GEO_BIG_DISK ? 255 : 64;
+			gs.heads = image_size > GEOMETRY_BIG_DISK ? 255 : 64;
 		if (!gs.sectors)
-			gs.sectors = image_size > GEO_BIG_DISK ? 63 : 32;
+			gs.sectors = image_size > GEOMETRY_BIG_DISK ? 63 : 32;
 	}
 
-	if (force == MD_FORCE_FLOPPY)
-		gs.type = GEO_FLOPPY;
-	else if (force == MD_FORCE_HARDDISK)
-		gs.type = GEO_HARDDISK;
+	if (force == OPTIONS_FORCE_FLOPPY)
+		gs.type = GEOMETRY_FLOPPY;
+	else if (force == OPTIONS_FORCE_HARDDISK)
+		gs.type = GEOMETRY_HARDDISK;
 	g->heads = gs.heads;
 	g->sectors = gs.sectors;
 	g->type = gs.type;
@@ -402,26 +402,71 @@ int geometry_guess(const uint8_t *head, size_t head_len, uint64_t image_size,
 			cyl = 1;
 		g->cylinders = cyl > 0xffffffffu ? 0xffffffffu : (uint32_t)cyl;
 	}
-	g->bios_cylinders = g->cylinders > GEO_BIOS_MAX_CYL ? GEO_BIOS_MAX_CYL : g->cylinders;
+	g->bios_cylinders = g->cylinders > GEOMETRY_BIOS_MAX_CYL ? GEOMETRY_BIOS_MAX_CYL : g->cylinders;
 
-	if (g->type == GEO_FLOPPY)
+	if (g->type == GEOMETRY_FLOPPY)
 		g->drive = drive_given ? drive : 0x00;
-	else if (drive_given && force == MD_FORCE_HARDDISK)
+	else if (drive_given && force == OPTIONS_FORCE_HARDDISK)
 		g->drive = drive >= 0x80 ? drive : (uint8_t)(0x80 + drive);
 	else
 		g->drive = 0x80;
-	return GEO_OK;
+	return GEOMETRY_OK;
 }
 
 const char *geometry_source_str(int source)
 {
 	switch (source) {
-	case GEO_SRC_DEFAULT: return "default";
-	case GEO_SRC_DOSEMU: return "DOSEMU header";
-	case GEO_SRC_OPTIONS: return "command line";
-	case GEO_SRC_BPB: return "FAT BPB";
-	case GEO_SRC_FLOPPY_SIZE: return "floppy size";
-	case GEO_SRC_MBR: return "partition table";
+	case GEOMETRY_SRC_DEFAULT: return "default";
+	case GEOMETRY_SRC_DOSEMU: return "DOSEMU header";
+	case GEOMETRY_SRC_OPTIONS: return "command line";
+	case GEOMETRY_SRC_BPB: return "FAT BPB";
+	case GEOMETRY_SRC_FLOPPY_SIZE: return "floppy size";
+	case GEOMETRY_SRC_MBR: return "partition table";
 	default: return "unknown";
+	}
+}
+
+const struct geometry_floppy geometry_floppies[] = {
+	{ 160, 40, 1, 8, 1 },   { 180, 40, 1, 9, 1 },   { 320, 40, 2, 8, 1 },
+	{ 360, 40, 2, 9, 1 },   { 640, 80, 2, 8, 3 },   { 720, 80, 2, 9, 3 },
+	{ 1200, 80, 2, 15, 2 }, { 1440, 80, 2, 18, 4 }, { 1600, 80, 2, 20, 6 },
+	{ 1680, 80, 2, 21, 6 }, { 1722, 82, 2, 21, 6 }, { 1743, 83, 2, 21, 6 },
+	{ 1760, 80, 2, 22, 6 }, { 1840, 80, 2, 23, 6 }, { 1920, 80, 2, 24, 6 },
+	{ 2880, 80, 2, 36, 6 }, { 3120, 80, 2, 39, 6 }, { 3200, 80, 2, 40, 6 },
+	{ 3520, 80, 2, 44, 6 }, { 3840, 80, 2, 48, 6 },
+};
+const size_t geometry_n_floppies = sizeof(geometry_floppies) / sizeof(geometry_floppies[0]);
+
+const struct geometry_floppy *geometry_floppy_format(uint64_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < geometry_n_floppies; i++)
+		if (bytes == (uint64_t)geometry_floppies[i].kib * 1024)
+			return &geometry_floppies[i];
+	return NULL;
+}
+
+uint8_t geometry_floppy_cmos_type(uint64_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < geometry_n_floppies; i++)
+		if (bytes <= (uint64_t)geometry_floppies[i].kib * 1024)
+			return geometry_floppies[i].cmos_type;
+	return 6;
+}
+
+const char *geometry_strerror(int status)
+{
+	switch (status) {
+	case GEOMETRY_OK: return "no error";
+	case GEOMETRY_E_ARG: return "internal error (no image)";
+	case GEOMETRY_E_TOO_SMALL: return "the image is smaller than one sector";
+	case GEOMETRY_E_BAD_CHS: return "c=, h= or s= out of range (h 1-256, s 1-63)";
+	case GEOMETRY_E_BAD_DRIVE: return "floppy=N needs N below 80h";
+	case GEOMETRY_E_DOSEMU: return "its DOSEMU header holds impossible values";
+	case GEOMETRY_E_NO_MBR: return "no usable partition table";
+	default: return "unknown error";
 	}
 }

@@ -45,51 +45,51 @@
 #include "options.h"
 
 /** Bytes per sector of floppy and hard-disk images. */
-#define GEO_SECTOR_SIZE 512u
+#define GEOMETRY_SECTOR_SIZE 512u
 /** Largest cylinder count INT 13h AH=08h can report. */
-#define GEO_BIOS_MAX_CYL 1024u
+#define GEOMETRY_BIOS_MAX_CYL 1024u
 /** Images below this size are floppies (step 4). */
-#define GEO_FLOPPY_LIMIT (4ull * 1024 * 1024)
+#define GEOMETRY_FLOPPY_LIMIT (4ull * 1024 * 1024)
 /** Above this size the default geometry is 255 x 63 instead of 64 x 32. */
-#define GEO_BIG_DISK (1024ull * 1024 * 1024)
+#define GEOMETRY_BIG_DISK (1024ull * 1024 * 1024)
 
 /** Return codes. */
-enum geo_status {
-	GEO_OK = 0,
-	GEO_E_ARG = -1,         /**< NULL pointer */
-	GEO_E_TOO_SMALL = -2,   /**< the image is smaller than one sector: cannot guess */
-	GEO_E_BAD_CHS = -3,     /**< c=0, h=0 or h>256, s=0 or s>63: cannot guess */
-	GEO_E_BAD_DRIVE = -4,   /**< floppy=N with N >= 80h */
-	GEO_E_DOSEMU = -5,      /**< a DOSEMU header with impossible values */
-	GEO_E_NO_MBR = -6,      /**< geometry_from_mbr: no usable partition table */
+enum geometry_status {
+	GEOMETRY_OK = 0,
+	GEOMETRY_E_ARG = -1,         /**< NULL pointer */
+	GEOMETRY_E_TOO_SMALL = -2,   /**< the image is smaller than one sector: cannot guess */
+	GEOMETRY_E_BAD_CHS = -3,     /**< c=0, h=0 or h>256, s=0 or s>63: cannot guess */
+	GEOMETRY_E_BAD_DRIVE = -4,   /**< floppy=N with N >= 80h */
+	GEOMETRY_E_DOSEMU = -5,      /**< a DOSEMU header with impossible values */
+	GEOMETRY_E_NO_MBR = -6,      /**< geometry_from_mbr: no usable partition table */
 };
 
 /** Drive type. */
-enum geo_type {
-	GEO_FLOPPY = 0,
-	GEO_HARDDISK = 1,
+enum geometry_type {
+	GEOMETRY_FLOPPY = 0,
+	GEOMETRY_HARDDISK = 1,
 };
 
 /** Where the heads and sectors came from. */
-enum geo_source {
-	GEO_SRC_DEFAULT = 0,    /**< 64 x 32 or 255 x 63 */
-	GEO_SRC_DOSEMU,         /**< the DOSEMU header */
-	GEO_SRC_OPTIONS,        /**< h= or s= given: nothing guessed */
-	GEO_SRC_BPB,            /**< a FAT BPB */
-	GEO_SRC_FLOPPY_SIZE,    /**< an image under 4 MiB, by its size */
-	GEO_SRC_MBR,            /**< the partition table */
+enum geometry_source {
+	GEOMETRY_SRC_DEFAULT = 0,    /**< 64 x 32 or 255 x 63 */
+	GEOMETRY_SRC_DOSEMU,         /**< the DOSEMU header */
+	GEOMETRY_SRC_OPTIONS,        /**< h= or s= given: nothing guessed */
+	GEOMETRY_SRC_BPB,            /**< a FAT BPB */
+	GEOMETRY_SRC_FLOPPY_SIZE,    /**< an image under 4 MiB, by its size */
+	GEOMETRY_SRC_MBR,            /**< the partition table */
 };
 
 /** The decision. */
 struct geometry {
 	uint32_t cylinders;     /**< full count (not capped) */
-	uint32_t bios_cylinders; /**< cylinders capped at GEO_BIOS_MAX_CYL (for AH=08h;
+	uint32_t bios_cylinders; /**< cylinders capped at GEOMETRY_BIOS_MAX_CYL (for AH=08h;
 				  *   MEMDISK wraps them modulo 1024 instead) */
 	uint32_t heads;         /**< 1-256 */
 	uint32_t sectors;       /**< sectors per track, 1-63 */
-	int type;               /**< enum geo_type */
+	int type;               /**< enum geometry_type */
 	uint8_t drive;          /**< BIOS drive number: 00h, 80h, or as forced */
-	int source;             /**< enum geo_source */
+	int source;             /**< enum geometry_source */
 	uint32_t data_offset;   /**< bytes before sector 0 (the DOSEMU header), else 0 */
 	uint64_t total_sectors; /**< 512-byte sectors of disk data (a partial last one dropped) */
 };
@@ -105,10 +105,10 @@ struct geometry {
  *                    required, but only min(head_len, image_size) bytes are read)
  * @param o           parsed options (NULL: none given)
  * @param g           result
- * @return GEO_OK or a negative enum geo_status
+ * @return GEOMETRY_OK or a negative enum geometry_status
  */
 int geometry_guess(const uint8_t *head, size_t head_len, uint64_t image_size,
-		   const struct md_options *o, struct geometry *g);
+		   const struct options *o, struct geometry *g);
 
 /**
  * Heads and sectors per track from an MBR partition table alone (step 5;
@@ -118,14 +118,55 @@ int geometry_guess(const uint8_t *head, size_t head_len, uint64_t image_size,
  * @param len      bytes readable at @p sector (fewer than 512: no table)
  * @param heads    result, 1-256
  * @param sectors  result, 1-63
- * @return GEO_OK, GEO_E_NO_MBR or GEO_E_ARG
+ * @return GEOMETRY_OK, GEOMETRY_E_NO_MBR or GEOMETRY_E_ARG
  */
 int geometry_from_mbr(const uint8_t *sector, size_t len, uint32_t *heads, uint32_t *sectors);
 
+/** A standard floppy format (SYSLINUX's memdisk.txt lists these). */
+struct geometry_floppy {
+	uint32_t kib;           /**< size in KiB */
+	uint8_t cylinders;
+	uint8_t heads;
+	uint8_t sectors;        /**< per track */
+	uint8_t cmos_type;      /**< the drive type INT 13h AH=08h reports in BL:
+				 *   1 360K, 3 720K, 2 1.2M, 4 1.44M, 6 2.88M */
+};
+
+/** The standard floppy formats, smallest first. */
+extern const struct geometry_floppy geometry_floppies[];
+/** How many there are. */
+extern const size_t geometry_n_floppies;
+
 /**
- * A short English name for an enum geo_source.
+ * The standard floppy format of exactly @p bytes.
  *
- * @param source  enum geo_source value
+ * @param bytes  image size
+ * @return the format, or NULL when the size is not a standard one
+ */
+const struct geometry_floppy *geometry_floppy_format(uint64_t bytes);
+
+/**
+ * The CMOS drive type a BIOS reports for a floppy image: that of the
+ * smallest standard format that holds @p bytes (2.88 MB beyond them all).
+ *
+ * @param bytes  image size
+ * @return 1, 2, 3, 4 or 6
+ */
+uint8_t geometry_floppy_cmos_type(uint64_t bytes);
+
+/**
+ * A sentence for a negative enum geometry_status (for the loader's error
+ * message "cannot work out the disk's geometry: ...").
+ *
+ * @param status  enum geometry_status value
+ * @return a static string (never NULL)
+ */
+const char *geometry_strerror(int status);
+
+/**
+ * A short English name for an enum geometry_source.
+ *
+ * @param source  enum geometry_source value
  * @return a static string (never NULL)
  */
 const char *geometry_source_str(int source);

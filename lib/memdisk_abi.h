@@ -7,12 +7,17 @@
  * the loader builds these tables and the finder reads them.
  *
  * All multi-byte fields are little-endian, as the tables live in x86 memory.
- * Structures are packed and their sizes are checked at compile time.
+ * Structures are packed and their sizes are checked at compile time. The
+ * constants are usable from assembly too (driver.S), the structures only
+ * from C.
  */
 #ifndef MEMBOOT_MEMDISK_ABI_H
 #define MEMBOOT_MEMDISK_ABI_H
 
+#ifndef __ASSEMBLY__
+#include <stddef.h>
 #include <stdint.h>
+#endif
 
 /* ---- mBFT: MEMDISK Boot Firmware Table (ACPI-style header) ---- */
 
@@ -28,6 +33,36 @@
 
 #define MDI_BYTES           30         /* size of the MDI this header describes */
 #define MDI_MIN_BYTES       26         /* MBFT_MIN_BYTES - MBFT_HEADER_BYTES */
+
+/* ---- Safe hook: at the INT 13h entry point of the resident driver ---- */
+
+#define SAFE_HOOK_SIGNATURE "$INT13SF"
+#define SAFE_HOOK_VENDOR    "MEMDISK "
+#define SAFE_HOOK_BYTES     31         /* the whole structure, jump included */
+#define SAFE_HOOK_OLD_INT13 19         /* offset of old_int13 (the driver chains through it) */
+
+/* ---- INT 13h installation check (AH=08h with magic high words) ----
+ * Each pair of letters is a 16-bit word in memory order: 'ME' is 'M' in
+ * the low byte (0x454D). Checked against SYSLINUX MEMDISK by the probe
+ * boot test (tests/boot/probe.S). */
+
+#define INSTALL_CHECK_EAX_IN 0x454d /* 'ME' */
+#define INSTALL_CHECK_ECX_IN 0x444d /* 'MD' */
+#define INSTALL_CHECK_EDX_IN 0x5349 /* 'IS' */
+#define INSTALL_CHECK_EBX_IN 0x3f4b /* 'K?' */
+#define INSTALL_CHECK_EAX_OUT 0x4d21 /* '!M' */
+#define INSTALL_CHECK_ECX_OUT 0x4d45 /* 'EM' */
+#define INSTALL_CHECK_EDX_OUT 0x4944 /* 'DI' */
+#define INSTALL_CHECK_EBX_OUT 0x4b53 /* 'SK' */
+
+/* ---- Where the finder looks ---- */
+
+#define BASEMEM_TOP         0xa0000u   /* end of conventional memory */
+#define BDA_BASEMEM_KIB     0x413u     /* BIOS data area: base memory in KiB */
+#define BASEMEM_MIN         (64u * 1024u)
+#define BASEMEM_MAX         (640u * 1024u)
+
+#ifndef __ASSEMBLY__
 
 /** The MDI, as found after the mBFT header and at ES:DI of the install check. */
 struct mdi {
@@ -59,11 +94,6 @@ struct mbft {
 	struct mdi mdi;         /**< +40 */
 } __attribute__((packed));
 
-/* ---- Safe hook: at the INT 13h entry point of the resident driver ---- */
-
-#define SAFE_HOOK_SIGNATURE "$INT13SF"
-#define SAFE_HOOK_VENDOR    "MEMDISK "
-
 /** The safe hook, as it sits at the driver's INT 13h entry. */
 struct safe_hook {
 	uint8_t jump[3];        /**< +0  jump over the structure */
@@ -74,29 +104,10 @@ struct safe_hook {
 	uint32_t mbft;          /**< +27 physical address of the mBFT */
 } __attribute__((packed));
 
-/* ---- INT 13h installation check (AH=08h with magic high words) ----
- * Each pair of letters is a 16-bit word in memory order: 'ME' is 'M' in
- * the low byte (0x454D). Checked against SYSLINUX MEMDISK by the probe
- * boot test (tests/boot/probe.S). */
-
-#define INSTALL_CHECK_EAX_IN 0x454d /* 'ME' */
-#define INSTALL_CHECK_ECX_IN 0x444d /* 'MD' */
-#define INSTALL_CHECK_EDX_IN 0x5349 /* 'IS' */
-#define INSTALL_CHECK_EBX_IN 0x3f4b /* 'K?' */
-#define INSTALL_CHECK_EAX_OUT 0x4d21 /* '!M' */
-#define INSTALL_CHECK_ECX_OUT 0x4d45 /* 'EM' */
-#define INSTALL_CHECK_EDX_OUT 0x4944 /* 'DI' */
-#define INSTALL_CHECK_EBX_OUT 0x4b53 /* 'SK' */
-
-/* ---- Where the finder looks ---- */
-
-#define BASEMEM_TOP         0xa0000u   /* end of conventional memory */
-#define BDA_BASEMEM_KIB     0x413u     /* BIOS data area: base memory in KiB */
-#define BASEMEM_MIN         (64u * 1024u)
-#define BASEMEM_MAX         (640u * 1024u)
-
 _Static_assert(sizeof(struct mdi) == MDI_BYTES, "MDI layout");
 _Static_assert(sizeof(struct mbft) == MBFT_HEADER_BYTES + MDI_BYTES, "mBFT layout");
-_Static_assert(sizeof(struct safe_hook) == 31, "safe hook layout");
+_Static_assert(sizeof(struct safe_hook) == SAFE_HOOK_BYTES, "safe hook layout");
+_Static_assert(offsetof(struct safe_hook, old_int13) == SAFE_HOOK_OLD_INT13, "safe hook layout");
+#endif /* !__ASSEMBLY__ */
 
 #endif /* MEMBOOT_MEMDISK_ABI_H */

@@ -67,7 +67,7 @@ static int is_alpha(char c)
  * @param n         number of characters
  * @param suffixes  enum suffixes: which suffixes are allowed
  * @param out       the value (bytes when a suffix was applied)
- * @return MD_OPT_R_NONE on success, else an enum md_opt_reason
+ * @return OPTIONS_R_NONE on success, else an enum options_reason
  */
 static int parse_number(const char *p, size_t n, int suffixes, uint64_t *out)
 {
@@ -78,7 +78,7 @@ static int parse_number(const char *p, size_t n, int suffixes, uint64_t *out)
 	char c;
 
 	if (n == 0)
-		return MD_OPT_R_MISSING;
+		return OPTIONS_R_MISSING;
 	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		i = 2;
@@ -95,13 +95,13 @@ static int parse_number(const char *p, size_t n, int suffixes, uint64_t *out)
 		digits++;
 	}
 	if (!digits)
-		return MD_OPT_R_NUMBER;
+		return OPTIONS_R_NUMBER;
 	if (i < n) {
 		c = p[i];
 		if (!is_alpha(c))
-			return MD_OPT_R_NUMBER;
+			return OPTIONS_R_NUMBER;
 		if (i + 1 != n || suffixes == SUF_NONE)
-			return MD_OPT_R_SUFFIX;
+			return OPTIONS_R_SUFFIX;
 		if (c == 'k' || c == 'K')
 			mul = 1024u;
 		else if (suffixes == SUF_KMG && (c == 'm' || c == 'M'))
@@ -109,25 +109,25 @@ static int parse_number(const char *p, size_t n, int suffixes, uint64_t *out)
 		else if (suffixes == SUF_KMG && (c == 'g' || c == 'G'))
 			mul = 1024u * 1024u * 1024u;
 		else
-			return MD_OPT_R_SUFFIX;
+			return OPTIONS_R_SUFFIX;
 	}
 	if (overflow || v > UINT64_MAX / mul)
-		return MD_OPT_R_RANGE;
+		return OPTIONS_R_RANGE;
 	*out = v * mul;
-	return MD_OPT_R_NONE;
+	return OPTIONS_R_NONE;
 }
 
 /**
- * Copy a word into a fixed buffer, cut to MD_OPT_WORD_MAX characters.
+ * Copy a word into a fixed buffer, cut to OPTIONS_WORD_MAX characters.
  *
- * @param dst  MD_OPT_WORD_MAX + 1 bytes
+ * @param dst  OPTIONS_WORD_MAX + 1 bytes
  * @param w    the word
  * @param n    its length
  */
 static void copy_word(char *dst, const char *w, size_t n)
 {
-	if (n > MD_OPT_WORD_MAX)
-		n = MD_OPT_WORD_MAX;
+	if (n > OPTIONS_WORD_MAX)
+		n = OPTIONS_WORD_MAX;
 	memcpy(dst, w, n);
 	dst[n] = '\0';
 }
@@ -138,11 +138,11 @@ static void copy_word(char *dst, const char *w, size_t n)
  * @param o       options being filled
  * @param w       the word
  * @param n       its length
- * @param reason  enum md_opt_reason
+ * @param reason  enum options_reason
  */
-static void add_error(struct md_options *o, const char *w, size_t n, int reason)
+static void add_error(struct options *o, const char *w, size_t n, int reason)
 {
-	if (o->n_errors < MD_OPT_MAX_ERRORS) {
+	if (o->n_errors < OPTIONS_MAX_ERRORS) {
 		copy_word(o->errors[o->n_errors].word, w, n);
 		o->errors[o->n_errors].reason = reason;
 	}
@@ -157,9 +157,9 @@ static void add_error(struct md_options *o, const char *w, size_t n, int reason)
  * @param w  the word
  * @param n  its length
  */
-static void add_unknown(struct md_options *o, const char *w, size_t n)
+static void add_unknown(struct options *o, const char *w, size_t n)
 {
-	if (o->n_unknown < MD_OPT_MAX_UNKNOWN)
+	if (o->n_unknown < OPTIONS_MAX_UNKNOWN)
 		copy_word(o->unknown[o->n_unknown], w, n);
 	if (o->n_unknown < 0xffffffffu)
 		o->n_unknown++;
@@ -191,15 +191,15 @@ static int name_is(const char *name, size_t n, const char *s)
  * @param out       the value
  * @return 0 on success, -1 when the word was recorded as an error
  */
-static int value(struct md_options *o, const char *w, size_t wn, const char *v,
+static int value(struct options *o, const char *w, size_t wn, const char *v,
 		 size_t vn, int suffixes, uint64_t max, uint64_t *out)
 {
 	uint64_t x = 0;
 	int r = parse_number(v, vn, suffixes, &x);
 
-	if (r == MD_OPT_R_NONE && x > max)
-		r = MD_OPT_R_RANGE;
-	if (r != MD_OPT_R_NONE) {
+	if (r == OPTIONS_R_NONE && x > max)
+		r = OPTIONS_R_RANGE;
+	if (r != OPTIONS_R_NONE) {
 		add_error(o, w, wn, r);
 		return -1;
 	}
@@ -214,7 +214,7 @@ static int value(struct md_options *o, const char *w, size_t wn, const char *v,
  * @param w  the word (not NUL-terminated)
  * @param n  its length (at least 1)
  */
-static void apply_word(struct md_options *o, const char *w, size_t n)
+static void apply_word(struct options *o, const char *w, size_t n)
 {
 	size_t nl = 0;
 	const char *v = NULL;
@@ -240,7 +240,7 @@ static void apply_word(struct md_options *o, const char *w, size_t n)
 	    name_is(w, nl, "c") || name_is(w, nl, "h") || name_is(w, nl, "s") ||
 	    name_is(w, nl, "stack")) {
 		if (!has_value || vn == 0) {
-			add_error(o, w, n, MD_OPT_R_MISSING);
+			add_error(o, w, n, OPTIONS_R_MISSING);
 			return;
 		}
 		if (name_is(w, nl, "offset")) {
@@ -249,25 +249,25 @@ static void apply_word(struct md_options *o, const char *w, size_t n)
 		} else if (name_is(w, nl, "mem")) {
 			if (!value(o, w, n, v, vn, SUF_KMG, UINT64_MAX, &x)) {
 				if (x == 0) {
-					add_error(o, w, n, MD_OPT_R_RANGE);
+					add_error(o, w, n, OPTIONS_R_RANGE);
 				} else {
 					o->mem = x;
 					o->mem_given = 1;
 				}
 			}
 		} else if (name_is(w, nl, "stack")) {
-			if (!value(o, w, n, v, vn, SUF_K, MD_OPT_STACK_MAX, &x))
+			if (!value(o, w, n, v, vn, SUF_K, OPTIONS_STACK_MAX, &x))
 				o->stack = (uint32_t)x;
 		} else if (!value(o, w, n, v, vn, SUF_NONE, 0xffffffffu, &x)) {
 			if (w[0] == 'c') {
 				o->c = (uint32_t)x;
-				o->chs_given |= MD_CHS_C;
+				o->chs_given |= OPTIONS_CHS_C;
 			} else if (w[0] == 'h') {
 				o->h = (uint32_t)x;
-				o->chs_given |= MD_CHS_H;
+				o->chs_given |= OPTIONS_CHS_H;
 			} else {
 				o->s = (uint32_t)x;
-				o->chs_given |= MD_CHS_S;
+				o->chs_given |= OPTIONS_CHS_S;
 			}
 		}
 		return;
@@ -275,11 +275,11 @@ static void apply_word(struct md_options *o, const char *w, size_t n)
 
 	/* floppy[=N], harddisk[=N] */
 	if (name_is(w, nl, "floppy") || name_is(w, nl, "harddisk")) {
-		int force = w[0] == 'f' ? MD_FORCE_FLOPPY : MD_FORCE_HARDDISK;
+		int force = w[0] == 'f' ? OPTIONS_FORCE_FLOPPY : OPTIONS_FORCE_HARDDISK;
 
 		if (has_value) {
 			if (vn == 0) {
-				add_error(o, w, n, MD_OPT_R_MISSING);
+				add_error(o, w, n, OPTIONS_R_MISSING);
 				return;
 			}
 			if (value(o, w, n, v, vn, SUF_NONE, 0xff, &x))
@@ -298,26 +298,26 @@ static void apply_word(struct md_options *o, const char *w, size_t n)
 	{
 		static const struct {
 			const char *name;
-			unsigned short field;   /* offsetof(struct md_options, ...) */
+			unsigned short field;   /* offsetof(struct options, ...) */
 			unsigned char val;
 		} flags[] = {
-			{ "iso", offsetof(struct md_options, iso), 1 },
-			{ "ro", offsetof(struct md_options, ro), 1 },
-			{ "nopass", offsetof(struct md_options, nopass), 1 },
-			{ "nopassany", offsetof(struct md_options, nopassany), 1 },
-			{ "pause", offsetof(struct md_options, pause), 1 },
-			{ "pmem", offsetof(struct md_options, pmem), 1 },
-			{ "edd", offsetof(struct md_options, edd), MD_TRI_ON },
-			{ "ebios", offsetof(struct md_options, edd), MD_TRI_ON },
-			{ "noedd", offsetof(struct md_options, edd), MD_TRI_OFF },
-			{ "noebios", offsetof(struct md_options, edd), MD_TRI_OFF },
-			{ "cbios", offsetof(struct md_options, edd), MD_TRI_OFF },
-			{ "dpt", offsetof(struct md_options, dpt), MD_TRI_ON },
-			{ "nodpt", offsetof(struct md_options, dpt), MD_TRI_OFF },
-			{ "safeint", offsetof(struct md_options, himem), MD_HIMEM_SAFEINT },
-			{ "int", offsetof(struct md_options, himem), MD_HIMEM_INT },
-			{ "raw", offsetof(struct md_options, himem), MD_HIMEM_RAW },
-			{ "bigraw", offsetof(struct md_options, himem), MD_HIMEM_BIGRAW },
+			{ "iso", offsetof(struct options, iso), 1 },
+			{ "ro", offsetof(struct options, ro), 1 },
+			{ "nopass", offsetof(struct options, nopass), 1 },
+			{ "nopassany", offsetof(struct options, nopassany), 1 },
+			{ "pause", offsetof(struct options, pause), 1 },
+			{ "pmem", offsetof(struct options, pmem), 1 },
+			{ "edd", offsetof(struct options, edd), OPTIONS_TRI_ON },
+			{ "ebios", offsetof(struct options, edd), OPTIONS_TRI_ON },
+			{ "noedd", offsetof(struct options, edd), OPTIONS_TRI_OFF },
+			{ "noebios", offsetof(struct options, edd), OPTIONS_TRI_OFF },
+			{ "cbios", offsetof(struct options, edd), OPTIONS_TRI_OFF },
+			{ "dpt", offsetof(struct options, dpt), OPTIONS_TRI_ON },
+			{ "nodpt", offsetof(struct options, dpt), OPTIONS_TRI_OFF },
+			{ "safeint", offsetof(struct options, himem), OPTIONS_HIMEM_SAFEINT },
+			{ "int", offsetof(struct options, himem), OPTIONS_HIMEM_INT },
+			{ "raw", offsetof(struct options, himem), OPTIONS_HIMEM_RAW },
+			{ "bigraw", offsetof(struct options, himem), OPTIONS_HIMEM_BIGRAW },
 		};
 		size_t i;
 
@@ -325,7 +325,7 @@ static void apply_word(struct md_options *o, const char *w, size_t n)
 			if (!name_is(w, nl, flags[i].name))
 				continue;
 			if (has_value)
-				add_error(o, w, n, MD_OPT_R_NOVALUE);
+				add_error(o, w, n, OPTIONS_R_NOVALUE);
 			else
 				*(int *)(void *)((char *)o + flags[i].field) = flags[i].val;
 			return;
@@ -335,15 +335,15 @@ static void apply_word(struct md_options *o, const char *w, size_t n)
 	add_unknown(o, w, n);
 }
 
-int md_options_parse(const char *cmdline, struct md_options *o)
+int options_parse(const char *cmdline, struct options *o)
 {
 	const char *p = cmdline;
 
 	if (!o)
-		return MD_OPT_E_ARG;
+		return OPTIONS_E_ARG;
 	memset(o, 0, sizeof(*o));
 	if (!p)
-		return MD_OPT_OK;
+		return OPTIONS_OK;
 	for (;;) {
 		const char *start;
 		int quoted = 0;
@@ -360,18 +360,18 @@ int md_options_parse(const char *cmdline, struct md_options *o)
 		}
 		apply_word(o, start, (size_t)(p - start));
 	}
-	return o->n_errors ? MD_OPT_E_INVALID : MD_OPT_OK;
+	return o->n_errors ? OPTIONS_E_INVALID : OPTIONS_OK;
 }
 
-const char *md_opt_reason_str(int reason)
+const char *options_reason_str(int reason)
 {
 	switch (reason) {
-	case MD_OPT_R_NONE: return "no error";
-	case MD_OPT_R_MISSING: return "value missing";
-	case MD_OPT_R_NUMBER: return "not a number";
-	case MD_OPT_R_SUFFIX: return "unknown size suffix";
-	case MD_OPT_R_RANGE: return "value out of range";
-	case MD_OPT_R_NOVALUE: return "takes no value";
+	case OPTIONS_R_NONE: return "no error";
+	case OPTIONS_R_MISSING: return "value missing";
+	case OPTIONS_R_NUMBER: return "not a number";
+	case OPTIONS_R_SUFFIX: return "unknown size suffix";
+	case OPTIONS_R_RANGE: return "value out of range";
+	case OPTIONS_R_NOVALUE: return "takes no value";
 	default: return "unknown error";
 	}
 }

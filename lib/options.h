@@ -17,93 +17,93 @@
 #include <stdint.h>
 
 /** Unknown words kept (later ones are only counted). */
-#define MD_OPT_MAX_UNKNOWN 8
+#define OPTIONS_MAX_UNKNOWN 8
 /** Malformed words kept (later ones are only counted). */
-#define MD_OPT_MAX_ERRORS 8
+#define OPTIONS_MAX_ERRORS 8
 /** Characters kept of a recorded word (longer words are cut). */
-#define MD_OPT_WORD_MAX 32
+#define OPTIONS_WORD_MAX 32
 /** Largest stack= accepted, in bytes (the stack lives in a 16-bit segment
  *  together with the resident driver). */
-#define MD_OPT_STACK_MAX (60u * 1024u)
+#define OPTIONS_STACK_MAX (60u * 1024u)
 
-/** Return codes of md_options_parse(). */
-enum md_opt_status {
-	MD_OPT_OK = 0,
-	MD_OPT_E_ARG = -1,      /**< @p o was NULL */
-	MD_OPT_E_INVALID = -2,  /**< at least one malformed value (see errors[]) */
+/** Return codes of options_parse(). */
+enum options_status {
+	OPTIONS_OK = 0,
+	OPTIONS_E_ARG = -1,      /**< @p o was NULL */
+	OPTIONS_E_INVALID = -2,  /**< at least one malformed value (see errors[]) */
 };
 
-/** Why a word was rejected (md_opt_error.reason). */
-enum md_opt_reason {
-	MD_OPT_R_NONE = 0,
-	MD_OPT_R_MISSING,       /**< "c=" : the option needs a value */
-	MD_OPT_R_NUMBER,        /**< not a number ("c=abc", "c=0x") */
-	MD_OPT_R_SUFFIX,        /**< unknown size suffix ("mem=12X") */
-	MD_OPT_R_RANGE,         /**< does not fit, or outside the allowed range */
-	MD_OPT_R_NOVALUE,       /**< a flag given a value ("iso=1") */
+/** Why a word was rejected (options_error.reason). */
+enum options_reason {
+	OPTIONS_R_NONE = 0,
+	OPTIONS_R_MISSING,       /**< "c=" : the option needs a value */
+	OPTIONS_R_NUMBER,        /**< not a number ("c=abc", "c=0x") */
+	OPTIONS_R_SUFFIX,        /**< unknown size suffix ("mem=12X") */
+	OPTIONS_R_RANGE,         /**< does not fit, or outside the allowed range */
+	OPTIONS_R_NOVALUE,       /**< a flag given a value ("iso=1") */
 };
 
 /** Tri-state switches (edd, dpt). */
-enum md_tristate {
-	MD_TRI_DEFAULT = 0,     /**< not given: the loader decides */
-	MD_TRI_ON,
-	MD_TRI_OFF,
+enum options_tristate {
+	OPTIONS_TRI_DEFAULT = 0,     /**< not given: the loader decides */
+	OPTIONS_TRI_ON,
+	OPTIONS_TRI_OFF,
 };
 
 /** Disk type forced by floppy / harddisk. */
-enum md_disk_force {
-	MD_FORCE_NONE = 0,
-	MD_FORCE_FLOPPY,
-	MD_FORCE_HARDDISK,
+enum options_force {
+	OPTIONS_FORCE_NONE = 0,
+	OPTIONS_FORCE_FLOPPY,
+	OPTIONS_FORCE_HARDDISK,
 };
 
 /** High-memory access mode (the last one given wins). */
-enum md_himem {
-	MD_HIMEM_DEFAULT = 0,   /**< not given: memboot's default, raw (SYSLINUX's is safeint) */
-	MD_HIMEM_SAFEINT,       /**< the original INT 15h AH=87h */
-	MD_HIMEM_INT,           /**< the current INT 15h chain */
-	MD_HIMEM_RAW,           /**< own protected-mode switch */
-	MD_HIMEM_BIGRAW,        /**< raw, leaving 4 GiB segment limits */
+enum options_himem {
+	OPTIONS_HIMEM_DEFAULT = 0,   /**< not given: memboot's default, raw (SYSLINUX's is safeint) */
+	OPTIONS_HIMEM_SAFEINT,       /**< the original INT 15h AH=87h */
+	OPTIONS_HIMEM_INT,           /**< the current INT 15h chain */
+	OPTIONS_HIMEM_RAW,           /**< own protected-mode switch */
+	OPTIONS_HIMEM_BIGRAW,        /**< raw, leaving 4 GiB segment limits */
 };
 
-/** Bits of md_options.chs_given. */
-enum md_chs_bits {
-	MD_CHS_C = 1,
-	MD_CHS_H = 2,
-	MD_CHS_S = 4,
+/** Bits of options.chs_given. */
+enum options_chs_bits {
+	OPTIONS_CHS_C = 1,
+	OPTIONS_CHS_H = 2,
+	OPTIONS_CHS_S = 4,
 };
 
 /** One rejected word. */
-struct md_opt_error {
-	char word[MD_OPT_WORD_MAX + 1];  /**< the word as given (cut, NUL-terminated) */
-	int reason;                      /**< enum md_opt_reason */
+struct options_error {
+	char word[OPTIONS_WORD_MAX + 1];  /**< the word as given (cut, NUL-terminated) */
+	int reason;                      /**< enum options_reason */
 };
 
 /** The parsed command line. Everything is 0 when not given. */
-struct md_options {
+struct options {
 	int iso;                /**< "iso": the image is an El Torito CD */
 	uint64_t offset;        /**< "offset=": bytes to skip at the image start */
 	uint32_t c, h, s;       /**< "c=", "h=", "s=" (valid when chs_given says so) */
-	unsigned chs_given;     /**< MD_CHS_* bits: which of c, h, s were given */
-	int force;              /**< enum md_disk_force (the last of floppy/harddisk) */
+	unsigned chs_given;     /**< OPTIONS_CHS_* bits: which of c, h, s were given */
+	int force;              /**< enum options_force (the last of floppy/harddisk) */
 	int drive_given;        /**< floppy=N / harddisk=N carried a number */
 	uint8_t drive;          /**< that N (0-255) */
-	int edd;                /**< enum md_tristate: edd/ebios on, noedd/noebios/cbios off */
+	int edd;                /**< enum options_tristate: edd/ebios on, noedd/noebios/cbios off */
 	int ro;                 /**< "ro": refuse writes */
-	int himem;              /**< enum md_himem */
+	int himem;              /**< enum options_himem */
 	int mem_given;          /**< "mem=" was given */
 	uint64_t mem;           /**< its value in bytes (K/M/G suffixes applied) */
 	int nopass;             /**< "nopass" */
 	int nopassany;          /**< "nopassany" */
-	int dpt;                /**< enum md_tristate: dpt / nodpt */
+	int dpt;                /**< enum options_tristate: dpt / nodpt */
 	int pause;              /**< "pause" */
 	uint32_t stack;         /**< "stack=" in bytes; 0 = default */
 	int pmem;               /**< memboot: report the image as E820 type 12 */
 
-	unsigned n_unknown;     /**< unknown words seen (may exceed MD_OPT_MAX_UNKNOWN) */
-	char unknown[MD_OPT_MAX_UNKNOWN][MD_OPT_WORD_MAX + 1];
-	unsigned n_errors;      /**< malformed words seen (may exceed MD_OPT_MAX_ERRORS) */
-	struct md_opt_error errors[MD_OPT_MAX_ERRORS];
+	unsigned n_unknown;     /**< unknown words seen (may exceed OPTIONS_MAX_UNKNOWN) */
+	char unknown[OPTIONS_MAX_UNKNOWN][OPTIONS_WORD_MAX + 1];
+	unsigned n_errors;      /**< malformed words seen (may exceed OPTIONS_MAX_ERRORS) */
+	struct options_error errors[OPTIONS_MAX_ERRORS];
 };
 
 /**
@@ -118,17 +118,17 @@ struct md_options {
  *
  * @param cmdline  NUL-terminated command line (NULL is treated as empty)
  * @param o        result, cleared first
- * @return MD_OPT_OK, MD_OPT_E_INVALID when any word was malformed, or
- *         MD_OPT_E_ARG when @p o is NULL
+ * @return OPTIONS_OK, OPTIONS_E_INVALID when any word was malformed, or
+ *         OPTIONS_E_ARG when @p o is NULL
  */
-int md_options_parse(const char *cmdline, struct md_options *o);
+int options_parse(const char *cmdline, struct options *o);
 
 /**
- * A short English text for an enum md_opt_reason.
+ * A short English text for an enum options_reason.
  *
- * @param reason  enum md_opt_reason value
+ * @param reason  enum options_reason value
  * @return a static string (never NULL)
  */
-const char *md_opt_reason_str(int reason);
+const char *options_reason_str(int reason);
 
 #endif /* MEMBOOT_OPTIONS_H */

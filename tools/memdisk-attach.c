@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
-#include "finder.h"
+#include "attach/attach.h"
+#include "attach/blockdev.h"
+#include "find/finder.h"
+#include "nbd/nbd.h"
 #include "util.h"
 #include "version.h"
 
@@ -32,11 +34,11 @@ static const struct backend *const backends[] = {
 static int check_mode(const struct backend *b, const char *dev, int rw)
 {
 	const char *name = strrchr(dev, '/') + 1;
-	int ro = block_ro(name);
+	int ro = blockdev_ro(name);
 
 	if (ro == !rw)
 		return 0;
-	if (b->ro_switchable && block_set_ro(dev, !rw) == 0)
+	if (b->ro_switchable && blockdev_set_ro(dev, !rw) == 0)
 		return 0;
 	msg("%s is already attached %s: --detach it first to attach it %s", dev,
 	    ro ? "read-only" : "writable", rw ? "writable" : "read-only");

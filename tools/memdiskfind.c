@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "finder.h"
-#include "mdinfo.h"
+#include "find/describe.h"
+#include "find/finder.h"
 #include "util.h"
 #include "version.h"
 
@@ -114,21 +114,22 @@ int main(int argc, char **argv)
 	     fr.scan.has_cmdline ? ", command line: " : "",
 	     fr.scan.has_cmdline ? fr.scan.cmdline : "");
 	if (json) {
-		size_t need = md_json(&fr.scan, NULL, 0);
+		size_t need = describe_json(&fr.scan, NULL, 0);
 		char *buf = malloc(need + 1);
 
 		if (!buf) {
 			msg("out of memory");
 			return EXIT_ERROR;
 		}
-		md_json(&fr.scan, buf, need + 1);
+		describe_json(&fr.scan, buf, need + 1);
 		fputs(buf, stdout);
 		free(buf);
 	} else if (phram) {
 		char buf[96];
 		long page = sysconf(_SC_PAGESIZE);
 
-		md_phram_param(&fr.scan, page > 0 ? (uint32_t)page : 4096, buf, sizeof(buf));
+		describe_phram(fr.scan.image_addr, fr.scan.image_len,
+			       page > 0 ? (uint32_t)page : 4096, buf, sizeof(buf));
 		printf("%s\n", buf);
 	} else {
 		/* Byte for byte what SYSLINUX's memdiskfind prints. */

@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -151,86 +148,6 @@ int read_u64_file(const char *path, uint64_t *out)
 	rc = parse_u64(s, out);
 	free(s);
 	return rc;
-}
-
-int modprobe(const char *const *args)
-{
-	static const char *const paths[] = { "/sbin/modprobe", "/usr/sbin/modprobe",
-					     "/bin/modprobe", "/usr/bin/modprobe" };
-	const char *argv[16];
-	pid_t pid;
-	int st, i, n = 0;
-
-	argv[n++] = "modprobe";
-	for (i = 0; args[i] && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		size_t k;
-
-		if (!verbose) {
-			int fd = open("/dev/null", O_WRONLY);
-
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-		}
-		execvp("modprobe", (char *const *)argv);
-		for (k = 0; k < sizeof(paths) / sizeof(paths[0]); k++)
-			execv(paths[k], (char *const *)argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) == 127)
-		return -1;
-	return WEXITSTATUS(st);
-}
-
-int ensure_blockdev(const char *name, char *path, size_t pathlen)
-{
-	char sys[256];
-	uint64_t maj, min;
-	char *dev, *colon;
-	struct stat st;
-	int i;
-
-	snprintf(path, pathlen, "/dev/%s", name);
-	snprintf(sys, sizeof(sys), "/sys/block/%s/dev", name);
-	/* Give udev or devtmpfs a moment before creating the node ourselves. */
-	for (i = 0; i < 20; i++) {
-		if (stat(path, &st) == 0 && S_ISBLK(st.st_mode))
-			return 0;
-		sleep_ms(50);
-	}
-	dev = read_file(sys, 64, NULL);
-	if (!dev) {
-		msg("%s: %s", sys, strerror(errno));
-		return -1;
-	}
-	colon = strchr(dev, ':');
-	if (!colon) {
-		msg("%s: unexpected contents", sys);
-		free(dev);
-		return -1;
-	}
-	*colon = '\0';
-	if (parse_u64(dev, &maj) || parse_u64(colon + 1, &min)) {
-		msg("%s: unexpected contents", sys);
-		free(dev);
-		return -1;
-	}
-	free(dev);
-	if (mknod(path, S_IFBLK | 0600, makedev((unsigned)maj, (unsigned)min)) && errno != EEXIST) {
-		msg("cannot create %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 void sleep_ms(unsigned ms)

@@ -2,8 +2,7 @@
  * @file util.h
  *
  * Small helpers shared by the Linux tools: messages prefixed with the
- * program name, whole-file reads and writes, numbers from sysfs, running
- * modprobe, making sure a /dev node exists.
+ * program name, whole-file reads and writes, numbers from sysfs, sleeping.
  */
 #ifndef MEMBOOT_UTIL_H
 #define MEMBOOT_UTIL_H
@@ -40,25 +39,6 @@ int read_u64_file(const char *path, uint64_t *out);
 
 /** Parse an unsigned number with strtoull rules (0x, 0 prefixes). 0 on success. */
 int parse_u64(const char *s, uint64_t *out);
-
-/**
- * Run "modprobe ARGS..." (searching PATH, then /sbin). Output is discarded
- * unless verbose.
- *
- * @return modprobe's exit status, or -1 if it could not be run
- */
-int modprobe(const char *const *args);
-
-/**
- * Make sure /dev/NAME exists for the block device NAME in /sys/block,
- * creating the node from /sys/block/NAME/dev when devtmpfs did not.
- *
- * @param name    e.g. "mtdblock0"
- * @param path    out: "/dev/NAME"
- * @param pathlen size of @p path
- * @return 0 on success, -1 on error (message printed)
- */
-int ensure_blockdev(const char *name, char *path, size_t pathlen);
 
 /** Sleep @p ms milliseconds. */
 void sleep_ms(unsigned ms);

@@ -29,14 +29,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = eltorito_parse(iso, len, &b);
 	if (!eltorito_strerror(r))
 		abort();
-	if (r == ET_OK) {
-		if (b.media > ET_MEDIA_HARDDISK || b.platform != 0 ||
-		    b.image_offset != (uint64_t)b.load_rba * ET_CD_SECTOR ||
+	if (r == ELTORITO_OK) {
+		if (b.media > ELTORITO_MEDIA_HARDDISK || b.platform != 0 ||
+		    b.image_offset != (uint64_t)b.load_rba * ELTORITO_CD_SECTOR ||
 		    b.image_offset > len || b.image_size > len - b.image_offset ||
 		    !b.image_size || !b.load_segment ||
-		    (b.media == ET_MEDIA_NOEMU &&
+		    (b.media == ELTORITO_MEDIA_NOEMU &&
 		     (!b.sector_count || b.image_size != b.sector_count * 512ull)) ||
-		    (b.media != ET_MEDIA_NOEMU && (!b.cylinders || !b.heads || b.heads > 256 ||
+		    (b.media != ELTORITO_MEDIA_NOEMU && (!b.cylinders || !b.heads || b.heads > 256 ||
 						   !b.sectors || b.sectors > 63)))
 			abort();
 		eltorito_spec_packet(&b, 0xe0, pkt);

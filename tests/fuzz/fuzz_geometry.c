@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct md_options o;
+	static struct options o;
 	struct geometry g;
 	uint64_t img_size = 0;
 	size_t n, i;
@@ -40,36 +40,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line = malloc(n + 1);
 	memcpy(line, data, n);
 	line[n] = '\0';
-	md_options_parse(line, &o);
+	options_parse(line, &o);
 	free(line);
 	data += n;
 	size -= n;
 	head = malloc(size ? size : 1);
 	memcpy(head, data, size);
 
-	if (geometry_guess(head, size, img_size, &o, &g) == GEO_OK) {
+	if (geometry_guess(head, size, img_size, &o, &g) == GEOMETRY_OK) {
 		if (g.heads < 1 || g.heads > 256 || g.sectors < 1 || g.sectors > 63 ||
 		    g.cylinders < 1 || g.bios_cylinders < 1 ||
-		    g.bios_cylinders > GEO_BIOS_MAX_CYL || g.bios_cylinders > g.cylinders ||
+		    g.bios_cylinders > GEOMETRY_BIOS_MAX_CYL || g.bios_cylinders > g.cylinders ||
 		    g.data_offset > img_size || g.total_sectors < 1 ||
-		    g.total_sectors != (img_size - g.data_offset) / GEO_SECTOR_SIZE ||
-		    (g.type != GEO_FLOPPY && g.type != GEO_HARDDISK) ||
-		    (g.type == GEO_HARDDISK && g.drive < 0x80) ||
-		    (g.type == GEO_FLOPPY && g.drive >= 0x80) ||
+		    g.total_sectors != (img_size - g.data_offset) / GEOMETRY_SECTOR_SIZE ||
+		    (g.type != GEOMETRY_FLOPPY && g.type != GEOMETRY_HARDDISK) ||
+		    (g.type == GEOMETRY_HARDDISK && g.drive < 0x80) ||
+		    (g.type == GEOMETRY_FLOPPY && g.drive >= 0x80) ||
 		    !geometry_source_str(g.source))
 			abort();
-		if (o.force == MD_FORCE_FLOPPY && g.type != GEO_FLOPPY)
+		if (o.force == OPTIONS_FORCE_FLOPPY && g.type != GEOMETRY_FLOPPY)
 			abort();
-		if (o.force == MD_FORCE_HARDDISK && g.type != GEO_HARDDISK)
+		if (o.force == OPTIONS_FORCE_HARDDISK && g.type != GEOMETRY_HARDDISK)
 			abort();
-		if ((o.chs_given & MD_CHS_H) && g.heads != o.h)
+		if ((o.chs_given & OPTIONS_CHS_H) && g.heads != o.h)
 			abort();
-		if ((o.chs_given & MD_CHS_S) && g.sectors != o.s)
+		if ((o.chs_given & OPTIONS_CHS_S) && g.sectors != o.s)
 			abort();
-		if ((o.chs_given & MD_CHS_C) && g.cylinders != o.c)
+		if ((o.chs_given & OPTIONS_CHS_C) && g.cylinders != o.c)
 			abort();
 	}
-	if (geometry_from_mbr(head, size, &h, &s) == GEO_OK &&
+	if (geometry_from_mbr(head, size, &h, &s) == GEOMETRY_OK &&
 	    (h < 1 || h > 256 || s < 1 || s > 63))
 		abort();
 	free(head);

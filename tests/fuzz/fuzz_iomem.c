@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memmap.h"
+#include "find/iomem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct memmap m;
+	static struct iomem_map m;
 	uint64_t start = 0, len = 0;
-	const struct memmap_entry *bad;
+	const struct iomem_entry *bad;
 	char *text;
 	uint32_t base;
 
@@ -29,11 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = malloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = '\0';
-	memmap_parse_iomem(text, &m);
-	base = memmap_scan_base(&m, 4096);
+	iomem_parse(text, &m);
+	base = iomem_scan_base(&m, 4096);
 	if (base > 0xa0000 || (base & 4095))
 		abort();
-	if (memmap_check_image(&m, start, len, &bad) == MEMMAP_IN_RAM && (!len || start + len < start))
+	if (iomem_check_image(&m, start, len, &bad) == IOMEM_IN_RAM && (!len || start + len < start))
 		abort();
 	free(text);
 	return 0;

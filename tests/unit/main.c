@@ -9,17 +9,19 @@ int t_pass, t_fail;
 
 int main(void)
 {
-	test_memmap();
-	test_mbft_scan();
-	test_mdinfo();
-	test_nbd();
-	test_nbd_netlink();
-	test_util();
 	test_options();
 	test_geometry();
 	test_eltorito();
+	test_diskplan();
+	test_bios();
 	test_e820();
 	test_inflate();
+	test_iomem();
+	test_mbft_scan();
+	test_describe();
+	test_nbd_wire();
+	test_nbd_genl();
+	test_util();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

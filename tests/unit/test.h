@@ -7,6 +7,8 @@
 #ifndef MEMBOOT_TEST_H
 #define MEMBOOT_TEST_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,16 +50,28 @@ extern int t_pass, t_fail;
 		}                                                                \
 	} while (0)
 
-void test_memmap(void);
-void test_mbft_scan(void);
-void test_mdinfo(void);
-void test_nbd(void);
-void test_nbd_netlink(void);
-void test_util(void);
+/**
+ * An ISO of @p len bytes (calloc'd: free it) with the El Torito boot record
+ * and catalog of a real xorriso ISO: its boot entry (sector 34, catalog at
+ * 33) for ELTORITO_MEDIA_NOEMU (4 sectors), ELTORITO_MEDIA_FLOPPY_1440 or
+ * ELTORITO_MEDIA_HARDDISK (a 1 MiB disk, its MBR included). test_eltorito.c.
+ */
+uint8_t *test_make_iso(size_t len, int media);
+
+/* lib/ */
 void test_options(void);
 void test_geometry(void);
 void test_eltorito(void);
+void test_diskplan(void);
+void test_bios(void);
 void test_e820(void);
 void test_inflate(void);
+/* tools/ */
+void test_iomem(void);
+void test_mbft_scan(void);
+void test_describe(void);
+void test_nbd_wire(void);
+void test_nbd_genl(void);
+void test_util(void);
 
 #endif /* MEMBOOT_TEST_H */

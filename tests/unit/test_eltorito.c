@@ -74,6 +74,20 @@ static uint8_t *make_iso(size_t len)
 	return iso;
 }
 
+uint8_t *test_make_iso(size_t len, int media)
+{
+	uint8_t *iso = make_iso(len);
+	uint8_t *ent = iso + CAT_LBA * 2048 + 32;
+
+	if (media == ELTORITO_MEDIA_FLOPPY_1440) {
+		memcpy(ent, real_floppy_entry, 32);
+	} else if (media == ELTORITO_MEDIA_HARDDISK) {
+		memcpy(ent, real_hd_entry, 32);
+		memcpy(iso + IMG_LBA * 2048 + 0x1b8, real_hd_mbr_tail, sizeof(real_hd_mbr_tail));
+	}
+	return iso;
+}
+
 /** Make the validation entry's words sum to 0 again. */
 static void fix_checksum(uint8_t *cat)
 {
@@ -100,10 +114,10 @@ static void test_noemu(void)
 		0x00, 0x00, 0xc0, 0x07, 0x04, 0x00, 0x00, 0x00, 0x00,
 	};
 
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 	CHECK_EQ(b.catalog_lba, CAT_LBA);
 	CHECK_EQ(b.platform, 0);
-	CHECK_EQ(b.media, ET_MEDIA_NOEMU);
+	CHECK_EQ(b.media, ELTORITO_MEDIA_NOEMU);
 	CHECK_EQ(b.load_segment_raw, 0);
 	CHECK_EQ(b.load_segment, 0x7c0);
 	CHECK_EQ(b.system_type, 0);
@@ -116,18 +130,18 @@ static void test_noemu(void)
 	CHECK(!memcmp(pkt, want, sizeof(want)));
 
 	/* The boot image may end exactly at the end of the ISO... */
-	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 2048, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 2048, &b), ELTORITO_OK);
 	/* ...but not beyond it. */
-	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 2047, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 2047, &b), ELTORITO_E_IMAGE_OUTSIDE);
 
 	/* A load segment, and media bits above the type (ignored). */
 	iso[CAT_LBA * 2048 + 32 + 2] = 0x00;
 	iso[CAT_LBA * 2048 + 32 + 3] = 0x10;
 	iso[CAT_LBA * 2048 + 32 + 1] = 0x40;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 	CHECK_EQ(b.load_segment, 0x1000);
 	CHECK_EQ(b.load_segment_raw, 0x1000);
-	CHECK_EQ(b.media, ET_MEDIA_NOEMU);
+	CHECK_EQ(b.media, ELTORITO_MEDIA_NOEMU);
 	eltorito_spec_packet(&b, 0x9f, pkt);
 	CHECK_EQ(pkt[2], 0x9f);
 	CHECK_EQ(pkt[12], 0x00);
@@ -136,16 +150,16 @@ static void test_noemu(void)
 	/* A large sector count. */
 	iso[CAT_LBA * 2048 + 32 + 6] = 0xff;
 	iso[CAT_LBA * 2048 + 32 + 7] = 0xff;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_IMAGE_OUTSIDE);
 	CHECK_EQ(b.sector_count, 0xffff);
 	/* Sector count 0. */
 	iso[CAT_LBA * 2048 + 32 + 6] = 0;
 	iso[CAT_LBA * 2048 + 32 + 7] = 0;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_SECTOR_COUNT);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_SECTOR_COUNT);
 	/* Load RBA far away, and at the 32-bit limit. */
 	iso[CAT_LBA * 2048 + 32 + 6] = 4;
 	memset(iso + CAT_LBA * 2048 + 32 + 8, 0xff, 4);
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_IMAGE_OUTSIDE);
 	CHECK_EQ(b.image_offset, 0xffffffffull * 2048);
 	free(iso);
 }
@@ -164,8 +178,8 @@ static void test_floppy(void)
 	};
 
 	memcpy(ent, real_floppy_entry, 32);
-	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 1440 * 1024, &b), ET_OK);
-	CHECK_EQ(b.media, ET_MEDIA_FLOPPY_1440);
+	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 1440 * 1024, &b), ELTORITO_OK);
+	CHECK_EQ(b.media, ELTORITO_MEDIA_FLOPPY_1440);
 	CHECK_EQ(b.sector_count, 1);
 	CHECK_EQ(b.image_offset, IMG_LBA * 2048);
 	CHECK_EQ(b.image_size, 1440 * 1024);
@@ -174,23 +188,23 @@ static void test_floppy(void)
 	CHECK_EQ(b.sectors, 18);
 	eltorito_spec_packet(&b, 0x00, pkt);
 	CHECK(!memcmp(pkt, want, sizeof(want)));
-	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 1440 * 1024 - 1, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 1440 * 1024 - 1, &b), ELTORITO_E_IMAGE_OUTSIDE);
 
-	ent[1] = ET_MEDIA_FLOPPY_1200;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	ent[1] = ELTORITO_MEDIA_FLOPPY_1200;
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 	CHECK_EQ(b.image_size, 1200 * 1024);
 	CHECK_EQ(b.sectors, 15);
-	ent[1] = ET_MEDIA_FLOPPY_2880;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	ent[1] = ELTORITO_MEDIA_FLOPPY_2880;
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 	CHECK_EQ(b.image_size, 2880 * 1024);
 	CHECK_EQ(b.sectors, 36);
 	eltorito_spec_packet(&b, 0x00, pkt);
 	CHECK_EQ(pkt[1], 3);
 	CHECK_EQ(pkt[17], 36);
-	CHECK_EQ(eltorito_parse(iso, len - 1, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, len - 1, &b), ELTORITO_E_IMAGE_OUTSIDE);
 	/* Emulation needs no sector count to find the disk. */
 	ent[6] = 0;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 	free(iso);
 }
 
@@ -210,8 +224,8 @@ static void test_harddisk(void)
 
 	memcpy(ent, real_hd_entry, 32);
 	memcpy(mbr + 0x1b8, real_hd_mbr_tail, sizeof(real_hd_mbr_tail));
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
-	CHECK_EQ(b.media, ET_MEDIA_HARDDISK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
+	CHECK_EQ(b.media, ELTORITO_MEDIA_HARDDISK);
 	CHECK_EQ(b.system_type, 6);
 	CHECK_EQ(b.image_offset, IMG_LBA * 2048);
 	CHECK_EQ(b.image_size, 1 << 20);
@@ -224,22 +238,22 @@ static void test_harddisk(void)
 	CHECK(!memcmp(pkt, want, sizeof(want)));
 
 	/* The partition runs past the end of the ISO. */
-	CHECK_EQ(eltorito_parse(iso, len - 512, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, len - 512, &b), ELTORITO_E_IMAGE_OUTSIDE);
 	/* Not even the MBR is inside. */
-	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 511, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, IMG_LBA * 2048 + 511, &b), ELTORITO_E_IMAGE_OUTSIDE);
 	/* Broken partition tables. */
 	mbr[0x1be] = 0x7f;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_HD_IMAGE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_HD_IMAGE);
 	mbr[0x1be] = 0x80;
 	mbr[0x1be + 12] = mbr[0x1be + 13] = 0;  /* size 0 */
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_HD_IMAGE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_HD_IMAGE);
 	memcpy(mbr + 0x1b8, real_hd_mbr_tail, sizeof(real_hd_mbr_tail));
 	mbr[510] = 0;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_HD_IMAGE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_HD_IMAGE);
 	mbr[510] = 0x55;
 	/* A partition table with huge values must not wrap. */
 	memset(mbr + 0x1be + 8, 0xff, 8);
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_IMAGE_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_IMAGE_OUTSIDE);
 	free(iso);
 }
 
@@ -251,70 +265,70 @@ static void test_errors(void)
 	uint8_t *vd = iso + 17 * 2048, *cat = iso + CAT_LBA * 2048;
 	struct eltorito_boot b;
 
-	CHECK_EQ(eltorito_parse(iso, 17 * 2048 + 0x4a, &b), ET_E_NO_BOOT_RECORD);
-	CHECK_EQ(eltorito_parse(iso, 0, &b), ET_E_NO_BOOT_RECORD);
+	CHECK_EQ(eltorito_parse(iso, 17 * 2048 + 0x4a, &b), ELTORITO_E_NO_BOOT_RECORD);
+	CHECK_EQ(eltorito_parse(iso, 0, &b), ELTORITO_E_NO_BOOT_RECORD);
 	vd[0] = 1;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_NO_BOOT_RECORD);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_NO_BOOT_RECORD);
 	vd[0] = 0;
 	vd[5] = '2';
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_NO_BOOT_RECORD);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_NO_BOOT_RECORD);
 	vd[5] = '1';
 	vd[6] = 2;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_NO_BOOT_RECORD);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_NO_BOOT_RECORD);
 	vd[6] = 1;
 	vd[7 + 22] = 'X';
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_NO_BOOT_RECORD);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_NO_BOOT_RECORD);
 	vd[7 + 22] = 'N';
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 
 	/* Catalog position. */
-	CHECK_EQ(eltorito_parse(iso, CAT_LBA * 2048 + 63, &b), ET_E_CATALOG_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, CAT_LBA * 2048 + 63, &b), ELTORITO_E_CATALOG_OUTSIDE);
 	memset(vd + 0x47, 0xff, 4);
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_CATALOG_OUTSIDE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_CATALOG_OUTSIDE);
 	CHECK_EQ(b.catalog_lba, 0xffffffffu);
 	vd[0x47] = CAT_LBA;
 	vd[0x48] = vd[0x49] = vd[0x4a] = 0;
 
 	/* Validation entry. */
 	cat[0] = 2;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_VALIDATION);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_VALIDATION);
 	cat[0] = 1;
 	cat[0x1e] = 0xaa;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_VALIDATION);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_VALIDATION);
 	cat[0x1e] = 0x55;
 	cat[0x1f] = 0x55;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_VALIDATION);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_VALIDATION);
 	cat[0x1f] = 0xaa;
 	cat[0x1c]++;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_CHECKSUM);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_CHECKSUM);
 	cat[0x1c]--;
 	cat[4] = 'X';                            /* id string, checksum not fixed */
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_CHECKSUM);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_CHECKSUM);
 	fix_checksum(cat);
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 	cat[1] = 0xef;                           /* EFI */
 	fix_checksum(cat);
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_PLATFORM);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_PLATFORM);
 	CHECK_EQ(b.platform, 0xef);
 	cat[1] = 0;
 	fix_checksum(cat);
 
 	/* Initial entry. */
 	cat[32] = 0x00;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_NOT_BOOTABLE);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_NOT_BOOTABLE);
 	cat[32] = 0x88;
 	cat[33] = 5;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_MEDIA);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_MEDIA);
 	cat[33] = 0x0f;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_E_MEDIA);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_E_MEDIA);
 	cat[33] = 0;
-	CHECK_EQ(eltorito_parse(iso, len, &b), ET_OK);
+	CHECK_EQ(eltorito_parse(iso, len, &b), ELTORITO_OK);
 
 	/* Arguments. */
-	CHECK_EQ(eltorito_parse(NULL, len, &b), ET_E_ARG);
-	CHECK_EQ(eltorito_parse(iso, len, NULL), ET_E_ARG);
-	CHECK_STR(eltorito_strerror(ET_E_CHECKSUM), "bad boot catalog checksum");
-	CHECK_STR(eltorito_strerror(ET_OK), "ok");
+	CHECK_EQ(eltorito_parse(NULL, len, &b), ELTORITO_E_ARG);
+	CHECK_EQ(eltorito_parse(iso, len, NULL), ELTORITO_E_ARG);
+	CHECK_STR(eltorito_strerror(ELTORITO_E_CHECKSUM), "bad boot catalog checksum");
+	CHECK_STR(eltorito_strerror(ELTORITO_OK), "ok");
 	CHECK_STR(eltorito_strerror(-100), "unknown error");
 	free(iso);
 }
@@ -326,7 +340,7 @@ static void test_packet(void)
 	uint8_t pkt[19];
 
 	memset(&b, 0, sizeof(b));
-	b.media = ET_MEDIA_HARDDISK;
+	b.media = ELTORITO_MEDIA_HARDDISK;
 	b.load_rba = 0x12345678;
 	b.load_segment = 0x7c0;
 	b.sector_count = 0xabcd;

@@ -123,9 +123,9 @@ static void test_bpb(void)
 	struct geometry g;
 	uint8_t s[512];
 
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_BPB);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_BPB);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.drive, 0x00);
 	CHECK_EQ(g.heads, 2);
 	CHECK_EQ(g.sectors, 18);
@@ -136,63 +136,63 @@ static void test_bpb(void)
 
 	/* The BPB wins over the size: a 1 MiB image with a 1.44M BPB.
 	 * MEMDISK: floppy, 56/2/18 (cylinders rounded down). */
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_BPB);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_BPB);
 	CHECK_EQ(g.sectors, 18);
 	CHECK_EQ(g.cylinders, 56);
 	CHECK_EQ(g.total_sectors, 2048);
 	/* MEMDISK: an 8 MiB image with that BPB is a floppy, 455/2/18. */
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.cylinders, 455);
 
 	/* A partial last sector is dropped. */
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560 + 100, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560 + 100, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.total_sectors, 2880);
 	CHECK_EQ(g.cylinders, 80);
 
 	/* BIOS drive number 80h in the BPB. MEMDISK: hard disk 80/2/18. */
 	memcpy(s, fat12_floppy, 512);
 	s[0x24] = 0x80;
-	CHECK_EQ(geometry_guess(s, 512, 1474560, NULL, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	CHECK_EQ(geometry_guess(s, 512, 1474560, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.drive, 0x80);
-	CHECK_EQ(g.source, GEO_SRC_BPB);
+	CHECK_EQ(g.source, GEOMETRY_SRC_BPB);
 	CHECK_EQ(g.cylinders, 80);
 
 	/* Not a usable BPB: the next rules apply (size, then defaults). */
 	memcpy(s, fat12_floppy, 512);
 	s[0x0c] = 0x08;                          /* 2048 bytes per sector */
-	CHECK_EQ(geometry_guess(s, 512, 1474560, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_FLOPPY_SIZE);
-	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);     /* boot code, not a partition table */
+	CHECK_EQ(geometry_guess(s, 512, 1474560, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_FLOPPY_SIZE);
+	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);     /* boot code, not a partition table */
 	memcpy(s, fat12_floppy, 512);
 	s[0x26] = 0x28;                          /* old signature */
-	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	memcpy(s, fat12_floppy, 512);
 	s[0x36] = 'X';                           /* no "FAT" */
-	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	memcpy(s, fat12_floppy, 512);
 	s[0x18] = 64;                            /* 64 sectors per track */
-	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	memcpy(s, fat12_floppy, 512);
 	s[0x1a] = 0;                             /* 0 heads */
-	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	memcpy(s, fat12_floppy, 512);
 	s[0x1a] = 0;
 	s[0x1b] = 1;                             /* 256 heads: allowed */
-	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_BPB);
+	CHECK_EQ(geometry_guess(s, 512, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_BPB);
 	CHECK_EQ(g.heads, 256);
 
 	/* Fewer than 512 bytes supplied: the BPB is not looked at. */
-	CHECK_EQ(geometry_guess(fat12_floppy, 511, 8 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(fat12_floppy, 511, 8 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 
 	/* A real FAT32 BPB. MEMDISK: hard disk 512/8/32; with drive
 	 * number 0 a floppy, same geometry. */
@@ -200,34 +200,22 @@ static void test_bpb(void)
 	memcpy(s, fat32_bpb, sizeof(fat32_bpb));
 	s[510] = 0x55;
 	s[511] = 0xaa;
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_BPB);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_BPB);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.heads, 8);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.cylinders, 512);
 	CHECK_EQ(g.total_sectors, 131072);
 	s[0x40] = 0x00;
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.cylinders, 512);
 }
 
 /** Images under 4 MiB: floppies, geometry from the size. */
 static void test_floppy_sizes(void)
 {
-	/* The formats MEMDISK documents (memdisk.txt). */
-	static const struct {
-		unsigned kib, c, h, s;
-	} t[] = {
-		{ 160, 40, 1, 8 }, { 180, 40, 1, 9 }, { 320, 40, 2, 8 }, { 360, 40, 2, 9 },
-		{ 640, 80, 2, 8 }, { 720, 80, 2, 9 }, { 1200, 80, 2, 15 },
-		{ 1440, 80, 2, 18 }, { 1600, 80, 2, 20 }, { 1680, 80, 2, 21 },
-		{ 1722, 82, 2, 21 }, { 1743, 83, 2, 21 }, { 1760, 80, 2, 22 },
-		{ 1840, 80, 2, 23 }, { 1920, 80, 2, 24 }, { 2880, 80, 2, 36 },
-		{ 3120, 80, 2, 39 }, { 3200, 80, 2, 40 }, { 3520, 80, 2, 44 },
-		{ 3840, 80, 2, 48 },
-	};
 	/* MEMDISK: sectors -> cylinders, heads, sectors per track, for
 	 * blank images of other sizes (including blind-predicted ones). */
 	static const struct {
@@ -280,19 +268,28 @@ static void test_floppy_sizes(void)
 	struct geometry g;
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		CHECK_EQ(geometry_guess(zero, 512, t[i].kib * 1024ull, NULL, &g), GEO_OK);
-		CHECK_EQ(g.source, GEO_SRC_FLOPPY_SIZE);
-		CHECK_EQ(g.type, GEO_FLOPPY);
+	/* The standard formats (the one table, geometry_floppies): the
+	 * guess from the size gives each of them exactly. */
+	CHECK_EQ(geometry_n_floppies, 20);
+	for (i = 0; i < geometry_n_floppies; i++) {
+		const struct geometry_floppy *f = &geometry_floppies[i];
+
+		CHECK_EQ(geometry_guess(zero, 512, f->kib * 1024ull, NULL, &g), GEOMETRY_OK);
+		CHECK_EQ(g.source, GEOMETRY_SRC_FLOPPY_SIZE);
+		CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 		CHECK_EQ(g.drive, 0);
-		CHECK_EQ(g.cylinders, t[i].c);
-		CHECK_EQ(g.heads, t[i].h);
-		CHECK_EQ(g.sectors, t[i].s);
-		CHECK_EQ(g.total_sectors, t[i].kib * 2);
+		CHECK_EQ(g.cylinders, f->cylinders);
+		CHECK_EQ(g.heads, f->heads);
+		CHECK_EQ(g.sectors, f->sectors);
+		CHECK_EQ(g.total_sectors, f->kib * 2);
+		CHECK(geometry_floppy_format(f->kib * 1024ull) == f);
+		CHECK(geometry_floppy_format(f->kib * 1024ull + 512) == NULL);
+		CHECK_EQ(geometry_floppy_cmos_type(f->kib * 1024ull), f->cmos_type);
+		CHECK(i == 0 || f->kib > geometry_floppies[i - 1].kib);
 	}
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		int ok = geometry_guess(zero, 512, m[i].t * 512ull, NULL, &g) == GEO_OK &&
-			 g.type == GEO_FLOPPY && g.cylinders == m[i].c &&
+		int ok = geometry_guess(zero, 512, m[i].t * 512ull, NULL, &g) == GEOMETRY_OK &&
+			 g.type == GEOMETRY_FLOPPY && g.cylinders == m[i].c &&
 			 g.heads == m[i].h && g.sectors == m[i].s;
 
 		if (!ok)
@@ -301,19 +298,19 @@ static void test_floppy_sizes(void)
 		CHECK(ok);
 	}
 	/* A partial sector does not count: 1000.5 KiB is 2001 sectors. */
-	CHECK_EQ(geometry_guess(zero, 512, 1000 * 1024 + 512 + 100, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, 1000 * 1024 + 512 + 100, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.sectors, 11);
 	CHECK_EQ(g.cylinders, 90);
 	/* 4 MiB is no longer a floppy. */
-	CHECK_EQ(geometry_guess(zero, 512, 4 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
-	CHECK_EQ(geometry_guess(zero, 512, (4 << 20) - 512, NULL, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(geometry_guess(zero, 512, 4 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(zero, 512, (4 << 20) - 512, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.cylinders, 127);              /* 8191 sectors: 127/2/32 */
 	/* The size is enough; the content need not be supplied. */
-	CHECK_EQ(geometry_guess(NULL, 0, 720 * 1024, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_FLOPPY_SIZE);
+	CHECK_EQ(geometry_guess(NULL, 0, 720 * 1024, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_FLOPPY_SIZE);
 	CHECK_EQ(g.sectors, 9);
 }
 
@@ -327,9 +324,9 @@ static void test_mbr(void)
 	 * 53 heads x 49 sectors (50 cylinders), which contradict the table's
 	 * own LBA values; memboot solves for 255 x 63 (on purpose). */
 	sfdisk_sector(s);
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_MBR);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_MBR);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.drive, 0x80);
 	CHECK_EQ(g.heads, 255);
 	CHECK_EQ(g.sectors, 63);
@@ -340,8 +337,8 @@ static void test_mbr(void)
 	 * MEMDISK: 100/16/63. */
 	memset(s, 0, 512);
 	part(s, 0, 0x80, 0x06, 0, 1, 1, 99, 15, 63, 63, 100 * 16 * 63 - 63);
-	CHECK_EQ(geometry_guess(s, 512, 100ull * 16 * 63 * 512, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_MBR);
+	CHECK_EQ(geometry_guess(s, 512, 100ull * 16 * 63 * 512, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_MBR);
 	CHECK_EQ(g.heads, 16);
 	CHECK_EQ(g.sectors, 63);
 	CHECK_EQ(g.cylinders, 100);
@@ -350,7 +347,7 @@ static void test_mbr(void)
 	memset(s, 0, 512);
 	part(s, 0, 0x00, 0x0e, 0, 1, 1, 9, 127, 32, 32, 10 * 128 * 32 - 32);
 	part(s, 1, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0);
-	CHECK_EQ(geometry_guess(s, 512, 20ull * 128 * 32 * 512, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(s, 512, 20ull * 128 * 32 * 512, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 128);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.cylinders, 20);
@@ -358,7 +355,7 @@ static void test_mbr(void)
 	/* 1 MiB aligned on 16 x 63 (MEMDISK: 11 x 59, 151 cylinders). */
 	memset(s, 0, 512);
 	part(s, 0, 0x80, 0x83, 2, 0, 33, 39, 10, 59, 2048, 40000 - 2048 + 1);
-	CHECK_EQ(geometry_guess(s, 512, 48ull << 20, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(s, 512, 48ull << 20, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 16);
 	CHECK_EQ(g.sectors, 63);
 	CHECK_EQ(g.cylinders, 97);
@@ -366,29 +363,29 @@ static void test_mbr(void)
 	/* Beyond the CHS limit: 1023/254/63 placeholders, 255 x 63. */
 	memset(s, 0, 512);
 	part(s, 0, 0x80, 0x83, 0, 32, 33, 1023, 254, 63, 2048, 0x10000000);
-	CHECK_EQ(geometry_guess(s, 512, 0x10000800ull * 512, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_MBR);
+	CHECK_EQ(geometry_guess(s, 512, 0x10000800ull * 512, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_MBR);
 	CHECK_EQ(g.heads, 255);
 	CHECK_EQ(g.sectors, 63);
 	CHECK_EQ(g.bios_cylinders, 1024);
 	CHECK(g.cylinders > 1024);
 	/* The same table on a 4 MiB image: less than one cylinder. MEMDISK
 	 * reports 0 cylinders (AH=08h wraps to 1024); memboot says 1. */
-	CHECK_EQ(geometry_guess(s, 512, 4 << 20, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(s, 512, 4 << 20, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 1);
 
 	/* Pairs that no geometry explains: the largest values, as MEMDISK
 	 * (102/8/20). */
 	memset(s, 0, 512);
 	part(s, 0, 0x80, 0x83, 0, 1, 1, 3, 7, 20, 12345, 999);
-	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_MBR);
+	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_MBR);
 	CHECK_EQ(g.heads, 8);
 	CHECK_EQ(g.sectors, 20);
 	CHECK_EQ(g.cylinders, 102);
 	/* Start values count too. */
 	part(s, 1, 0x00, 0x83, 4, 9, 33, 5, 2, 3, 99999, 5);
-	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 10);
 	CHECK_EQ(g.sectors, 33);
 
@@ -397,42 +394,42 @@ static void test_mbr(void)
 		uint32_t h = 0, sp = 0;
 
 		sfdisk_sector(s);
-		CHECK_EQ(geometry_from_mbr(s, 512, &h, &sp), GEO_OK);
+		CHECK_EQ(geometry_from_mbr(s, 512, &h, &sp), GEOMETRY_OK);
 		CHECK_EQ(h, 255);
 		CHECK_EQ(sp, 63);
-		CHECK_EQ(geometry_from_mbr(s, 511, &h, &sp), GEO_E_NO_MBR);
+		CHECK_EQ(geometry_from_mbr(s, 511, &h, &sp), GEOMETRY_E_NO_MBR);
 		s[510] = 0;
-		CHECK_EQ(geometry_from_mbr(s, 512, &h, &sp), GEO_E_NO_MBR);
-		CHECK_EQ(geometry_from_mbr(NULL, 512, &h, &sp), GEO_E_ARG);
-		CHECK_EQ(geometry_from_mbr(s, 512, NULL, &sp), GEO_E_ARG);
+		CHECK_EQ(geometry_from_mbr(s, 512, &h, &sp), GEOMETRY_E_NO_MBR);
+		CHECK_EQ(geometry_from_mbr(NULL, 512, &h, &sp), GEOMETRY_E_ARG);
+		CHECK_EQ(geometry_from_mbr(s, 512, NULL, &sp), GEOMETRY_E_ARG);
 	}
 
 	/* Not partition tables. */
 	memset(s, 0, 512);
 	part(s, 0, 0x80, 0x83, 0, 1, 1, 3, 7, 20, 20, 999);
 	s[0x1be + 16] = 0x12;                    /* bad boot flag in entry 2 */
-	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	memset(s, 0, 512);
 	s[510] = 0x55;
 	s[511] = 0xaa;                           /* all entries empty */
-	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	sfdisk_sector(s);
 	s[511] = 0;                              /* no signature */
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	memset(s, 0, 512);
 	part(s, 0, 0x80, 0x83, 0, 0, 0, 0, 0, 0, 0, 1);   /* sector 0 everywhere */
-	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	CHECK_EQ(geometry_guess(s, 512, 8ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 
 	/* Under 4 MiB a partitioned image is still a floppy. MEMDISK: the
 	 * sfdisk table on a 3 MiB image is a floppy, 96/2/32. */
 	sfdisk_sector(s);
-	CHECK_EQ(geometry_guess(s, 512, 3 << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_FLOPPY_SIZE);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(geometry_guess(s, 512, 3 << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_FLOPPY_SIZE);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.cylinders, 96);
 	CHECK_EQ(g.heads, 2);
 	CHECK_EQ(g.sectors, 32);
@@ -445,29 +442,29 @@ static void test_defaults(void)
 	uint8_t zero[512] = { 0 };
 	struct geometry g;
 
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.heads, 64);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.cylinders, 64);
-	CHECK_EQ(geometry_guess(zero, 512, 1ull << 30, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, 1ull << 30, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 64);
 	CHECK_EQ(g.cylinders, 1024);
-	CHECK_EQ(geometry_guess(zero, 512, (1ull << 30) + 512, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, (1ull << 30) + 512, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 255);
 	CHECK_EQ(g.sectors, 63);
 	CHECK_EQ(g.cylinders, 130);
-	CHECK_EQ(geometry_guess(zero, 512, 8ull << 30, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, 8ull << 30, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 1044);
 	CHECK_EQ(g.bios_cylinders, 1024);
 	CHECK_EQ(g.total_sectors, 16777216);
 	/* Absurd sizes saturate instead of wrapping. */
-	CHECK_EQ(geometry_guess(zero, 512, 0xffffffffffffffffull, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, 0xffffffffffffffffull, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 0xffffffffu);
 	CHECK_EQ(g.total_sectors, 0xffffffffffffffffull / 512);
 	/* One sector is enough. */
-	CHECK_EQ(geometry_guess(zero, 512, 512, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, 512, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 1);
 	CHECK_EQ(g.heads, 1);
 	CHECK_EQ(g.sectors, 1);
@@ -480,7 +477,7 @@ static void test_dosemu(void)
 	uint8_t s[512];
 	struct geometry g;
 	uint32_t v;
-	static struct md_options o;
+	static struct options o;
 
 	memset(s, 0, sizeof(s));
 	memcpy(s, "DOSEMU", 7);
@@ -488,9 +485,9 @@ static void test_dosemu(void)
 	v = 63; memcpy(s + 11, &v, 4);           /* sectors */
 	v = 20; memcpy(s + 15, &v, 4);           /* cylinders */
 	v = 128; memcpy(s + 19, &v, 4);          /* header size */
-	CHECK_EQ(geometry_guess(s, 512, 128 + 20 * 16 * 63 * 512, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DOSEMU);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	CHECK_EQ(geometry_guess(s, 512, 128 + 20 * 16 * 63 * 512, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DOSEMU);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.drive, 0x80);
 	CHECK_EQ(g.heads, 16);
 	CHECK_EQ(g.sectors, 63);
@@ -498,198 +495,198 @@ static void test_dosemu(void)
 	CHECK_EQ(g.data_offset, 128);
 	CHECK_EQ(g.total_sectors, 20 * 16 * 63);
 	/* The header's cylinders stand even when the data is shorter. */
-	CHECK_EQ(geometry_guess(s, 512, 128 + 512 * 10, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(s, 512, 128 + 512 * 10, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 20);
 	CHECK_EQ(g.total_sectors, 10);
 	/* Options replace single values; MEMDISK with s=32: 20/16/32. */
-	md_options_parse("s=32", &o);
-	CHECK_EQ(geometry_guess(s, 512, 128 + 20 * 16 * 63 * 512, &o, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DOSEMU);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	options_parse("s=32", &o);
+	CHECK_EQ(geometry_guess(s, 512, 128 + 20 * 16 * 63 * 512, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DOSEMU);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.heads, 16);
 	CHECK_EQ(g.cylinders, 20);
-	md_options_parse("c=7 floppy", &o);
-	CHECK_EQ(geometry_guess(s, 512, 128 + 20 * 16 * 63 * 512, &o, &g), GEO_OK);
+	options_parse("c=7 floppy", &o);
+	CHECK_EQ(geometry_guess(s, 512, 128 + 20 * 16 * 63 * 512, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 7);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	/* The header comes before the floppy sizes and a partition table. */
 	s[510] = 0x55;
 	s[511] = 0xaa;
 	s[0x1be + 4] = 0x83;
 	s[0x1be + 5] = 1;
 	s[0x1be + 6] = 1;
-	CHECK_EQ(geometry_guess(s, 512, 1474560, NULL, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1474560, NULL, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DOSEMU);
 	CHECK_EQ(g.total_sectors, (1474560 - 128) / 512);
 
 	/* Impossible headers. */
 	v = 0; memcpy(s + 7, &v, 4);
-	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEO_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);
 	v = 257; memcpy(s + 7, &v, 4);
-	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEO_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);
 	v = 16; memcpy(s + 7, &v, 4);
 	v = 64; memcpy(s + 11, &v, 4);
-	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEO_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);
 	v = 63; memcpy(s + 11, &v, 4);
 	v = 0; memcpy(s + 15, &v, 4);
-	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEO_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);
 	v = 20; memcpy(s + 15, &v, 4);
 	v = 22; memcpy(s + 19, &v, 4);           /* inside the header */
-	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEO_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);
 	v = 0xfffffff0u; memcpy(s + 19, &v, 4);  /* beyond the image */
-	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEO_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);
 	v = 1024; memcpy(s + 19, &v, 4);         /* less than a sector after it */
-	CHECK_EQ(geometry_guess(s, 512, 1024 + 511, NULL, &g), GEO_E_DOSEMU);
-	CHECK_EQ(geometry_guess(s, 512, 1024 + 512, NULL, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(s, 512, 1024 + 511, NULL, &g), GEOMETRY_E_DOSEMU);
+	CHECK_EQ(geometry_guess(s, 512, 1024 + 512, NULL, &g), GEOMETRY_OK);
 	CHECK_EQ(g.total_sectors, 1);
-	CHECK_EQ(geometry_guess(s, 20, 1 << 20, NULL, &g), GEO_E_DOSEMU);   /* cut header */
-	CHECK_EQ(geometry_guess(s, 6, 1 << 20, NULL, &g), GEO_OK);          /* no signature seen */
+	CHECK_EQ(geometry_guess(s, 20, 1 << 20, NULL, &g), GEOMETRY_E_DOSEMU);   /* cut header */
+	CHECK_EQ(geometry_guess(s, 6, 1 << 20, NULL, &g), GEOMETRY_OK);          /* no signature seen */
 }
 
 /** Options: c/h/s, forced types, drive numbers, impossible values. */
 static void test_options_geo(void)
 {
-	static struct md_options o;
+	static struct options o;
 	uint8_t zero[512] = { 0 };
 	uint8_t s[512];
 	struct geometry g;
 
 	/* h= or s= given: nothing guessed, and (as in MEMDISK) a floppy
 	 * unless harddisk is given too. MEMDISK: 100/64/32 floppy. */
-	md_options_parse("c=100 h=64 s=32", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_OPTIONS);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	options_parse("c=100 h=64 s=32", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_OPTIONS);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.drive, 0);
 	CHECK_EQ(g.cylinders, 100);
 	CHECK_EQ(g.heads, 64);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.total_sectors, 131072);
-	md_options_parse("c=100 h=64 s=32 harddisk", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	options_parse("c=100 h=64 s=32 harddisk", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.drive, 0x80);
 
 	/* MEMDISK: s=18 alone on a blank 64 MiB image: floppy 113/64/18;
 	 * with harddisk, a hard disk of the same geometry. */
-	md_options_parse("s=18", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	options_parse("s=18", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 	CHECK_EQ(g.heads, 64);
 	CHECK_EQ(g.sectors, 18);
 	CHECK_EQ(g.cylinders, 113);
-	md_options_parse("s=18 harddisk", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	options_parse("s=18 harddisk", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.cylinders, 113);
 	/* MEMDISK: the partition table and BPB are not consulted either:
 	 * sfdisk image with s=63: 32/64/63; with h=255: 16/255/32; the
 	 * 8 MiB FAT12 image with s=9: 28/64/9; 1.44M blank with h=1: 90/1/32. */
 	sfdisk_sector(s);
-	md_options_parse("s=63", &o);
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, &o, &g), GEO_OK);
+	options_parse("s=63", &o);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 64);
 	CHECK_EQ(g.cylinders, 32);
-	md_options_parse("h=255", &o);
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, &o, &g), GEO_OK);
+	options_parse("h=255", &o);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.cylinders, 16);
-	md_options_parse("s=9", &o);
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 8 << 20, &o, &g), GEO_OK);
+	options_parse("s=9", &o);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 8 << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 64);
 	CHECK_EQ(g.cylinders, 28);
-	md_options_parse("h=1", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 1474560, &o, &g), GEO_OK);
+	options_parse("h=1", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 1474560, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.sectors, 32);
 	CHECK_EQ(g.cylinders, 90);
 	/* MEMDISK above 1 GiB: s=18 gives 255 heads, h=16 gives 63 sectors. */
-	md_options_parse("s=18", &o);
-	CHECK_EQ(geometry_guess(zero, 512, (1ull << 30) + 512, &o, &g), GEO_OK);
+	options_parse("s=18", &o);
+	CHECK_EQ(geometry_guess(zero, 512, (1ull << 30) + 512, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 255);
 	CHECK_EQ(g.cylinders, 456);
-	md_options_parse("h=16", &o);
-	CHECK_EQ(geometry_guess(zero, 512, (1ull << 30) + 512, &o, &g), GEO_OK);
+	options_parse("h=16", &o);
+	CHECK_EQ(geometry_guess(zero, 512, (1ull << 30) + 512, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.sectors, 63);
 	CHECK_EQ(g.cylinders, 2080);
 	CHECK_EQ(g.bios_cylinders, 1024);        /* MEMDISK wraps: 2080 % 1024 */
 	/* MEMDISK: c= alone still guesses: 100/64/32 hard disk. */
-	md_options_parse("c=100", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	options_parse("c=100", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.cylinders, 100);
-	md_options_parse("c=2000", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
+	options_parse("c=2000", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 2000);
 	CHECK_EQ(g.bios_cylinders, 1024);
-	md_options_parse("h=256 s=63", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
+	options_parse("h=256 s=63", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.heads, 256);
 	/* MEMDISK: h=4 s=9 on the 1.44M FAT12 image: 80/4/9. */
-	md_options_parse("h=4 s=9", &o);
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEO_OK);
+	options_parse("h=4 s=9", &o);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 80);
-	CHECK_EQ(g.type, GEO_FLOPPY);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
 
 	/* Impossible values: cannot guess. */
-	md_options_parse("s=0", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_E_BAD_CHS);
-	md_options_parse("s=64", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_E_BAD_CHS);
-	md_options_parse("h=0", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_E_BAD_CHS);
-	md_options_parse("h=257", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_E_BAD_CHS);
-	md_options_parse("c=0", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_E_BAD_CHS);
+	options_parse("s=0", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_E_BAD_CHS);
+	options_parse("s=64", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_E_BAD_CHS);
+	options_parse("h=0", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_E_BAD_CHS);
+	options_parse("h=257", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_E_BAD_CHS);
+	options_parse("c=0", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_E_BAD_CHS);
 
 	/* floppy / harddisk change the type only. MEMDISK: blank 64 MiB
 	 * with floppy: floppy 64/64/32; the sfdisk image with floppy keeps
 	 * its partition-table geometry; blank 1.44M with harddisk: hard
 	 * disk 80/2/18; blank 1000K: 100/2/10; sfdisk table on 3 MiB with
 	 * harddisk: 96/2/32. */
-	md_options_parse("floppy", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_FLOPPY);
-	CHECK_EQ(g.source, GEO_SRC_DEFAULT);
+	options_parse("floppy", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
+	CHECK_EQ(g.source, GEOMETRY_SRC_DEFAULT);
 	CHECK_EQ(g.cylinders, 64);
 	CHECK_EQ(g.drive, 0);
 	sfdisk_sector(s);
-	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_FLOPPY);
-	CHECK_EQ(g.source, GEO_SRC_MBR);
-	md_options_parse("harddisk", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 1474560, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
-	CHECK_EQ(g.source, GEO_SRC_FLOPPY_SIZE);
+	CHECK_EQ(geometry_guess(s, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_FLOPPY);
+	CHECK_EQ(g.source, GEOMETRY_SRC_MBR);
+	options_parse("harddisk", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 1474560, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_FLOPPY_SIZE);
 	CHECK_EQ(g.cylinders, 80);
 	CHECK_EQ(g.sectors, 18);
 	CHECK_EQ(g.drive, 0x80);
-	CHECK_EQ(geometry_guess(zero, 512, 1000 * 1024, &o, &g), GEO_OK);
+	CHECK_EQ(geometry_guess(zero, 512, 1000 * 1024, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.cylinders, 100);
 	CHECK_EQ(g.sectors, 10);
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
-	CHECK_EQ(g.source, GEO_SRC_BPB);
-	CHECK_EQ(geometry_guess(s, 512, 3 << 20, &o, &g), GEO_OK);
-	CHECK_EQ(g.type, GEO_HARDDISK);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
+	CHECK_EQ(g.source, GEOMETRY_SRC_BPB);
+	CHECK_EQ(geometry_guess(s, 512, 3 << 20, &o, &g), GEOMETRY_OK);
+	CHECK_EQ(g.type, GEOMETRY_HARDDISK);
 	CHECK_EQ(g.cylinders, 96);
 	CHECK_EQ(g.sectors, 32);
 
 	/* Drive numbers. MEMDISK: floppy=1 is drive 01h, harddisk=1 81h.
 	 * (MEMDISK reads only decimal, so its harddisk=0x81 is 80h; memboot
 	 * reads hex too and serves 81h.) */
-	md_options_parse("floppy=1", &o);
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEO_OK);
+	options_parse("floppy=1", &o);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.drive, 1);
-	md_options_parse("floppy=0x80", &o);
-	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEO_E_BAD_DRIVE);
-	md_options_parse("harddisk=1", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
+	options_parse("floppy=0x80", &o);
+	CHECK_EQ(geometry_guess(fat12_floppy, 512, 1474560, &o, &g), GEOMETRY_E_BAD_DRIVE);
+	options_parse("harddisk=1", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.drive, 0x81);
-	md_options_parse("harddisk=0x82", &o);
-	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEO_OK);
+	options_parse("harddisk=0x82", &o);
+	CHECK_EQ(geometry_guess(zero, 512, 64ull << 20, &o, &g), GEOMETRY_OK);
 	CHECK_EQ(g.drive, 0x82);
 }
 
@@ -699,18 +696,44 @@ static void test_errors(void)
 	uint8_t zero[512] = { 0 };
 	struct geometry g;
 
-	CHECK_EQ(geometry_guess(zero, 512, 511, NULL, &g), GEO_E_TOO_SMALL);
-	CHECK_EQ(geometry_guess(zero, 512, 0, NULL, &g), GEO_E_TOO_SMALL);
-	CHECK_EQ(geometry_guess(NULL, 0, 0, NULL, &g), GEO_E_TOO_SMALL);
-	CHECK_EQ(geometry_guess(zero, 512, 512, NULL, NULL), GEO_E_ARG);
-	CHECK_EQ(geometry_guess(NULL, 512, 512, NULL, &g), GEO_E_ARG);
-	CHECK_STR(geometry_source_str(GEO_SRC_MBR), "partition table");
-	CHECK_STR(geometry_source_str(GEO_SRC_DOSEMU), "DOSEMU header");
+	CHECK_EQ(geometry_guess(zero, 512, 511, NULL, &g), GEOMETRY_E_TOO_SMALL);
+	CHECK_EQ(geometry_guess(zero, 512, 0, NULL, &g), GEOMETRY_E_TOO_SMALL);
+	CHECK_EQ(geometry_guess(NULL, 0, 0, NULL, &g), GEOMETRY_E_TOO_SMALL);
+	CHECK_EQ(geometry_guess(zero, 512, 512, NULL, NULL), GEOMETRY_E_ARG);
+	CHECK_EQ(geometry_guess(NULL, 512, 512, NULL, &g), GEOMETRY_E_ARG);
+	CHECK_STR(geometry_source_str(GEOMETRY_SRC_MBR), "partition table");
+	CHECK_STR(geometry_source_str(GEOMETRY_SRC_DOSEMU), "DOSEMU header");
 	CHECK_STR(geometry_source_str(-1), "unknown");
+}
+
+/** The CMOS drive types a BIOS reports, and the error sentences. */
+static void test_floppy_types(void)
+{
+	/* As SYSLINUX MEMDISK picks them: by the size that holds the image. */
+	CHECK_EQ(geometry_floppy_cmos_type(163840), 1);
+	CHECK_EQ(geometry_floppy_cmos_type(368640), 1);
+	CHECK_EQ(geometry_floppy_cmos_type(368641), 3);
+	CHECK_EQ(geometry_floppy_cmos_type(737280), 3);
+	CHECK_EQ(geometry_floppy_cmos_type(737281), 2);
+	CHECK_EQ(geometry_floppy_cmos_type(1228800), 2);
+	CHECK_EQ(geometry_floppy_cmos_type(1474560), 4);
+	CHECK_EQ(geometry_floppy_cmos_type(1474561), 6);
+	CHECK_EQ(geometry_floppy_cmos_type(2949120), 6);
+	CHECK_EQ(geometry_floppy_cmos_type(100ull << 20), 6);
+	CHECK(geometry_floppy_format(0) == NULL);
+	CHECK(geometry_floppy_format(1474560)->sectors == 18);
+
+	CHECK_STR(geometry_strerror(GEOMETRY_E_TOO_SMALL), "the image is smaller than one sector");
+	CHECK_STR(geometry_strerror(GEOMETRY_E_BAD_CHS), "c=, h= or s= out of range (h 1-256, s 1-63)");
+	CHECK_STR(geometry_strerror(GEOMETRY_E_BAD_DRIVE), "floppy=N needs N below 80h");
+	CHECK_STR(geometry_strerror(GEOMETRY_E_DOSEMU), "its DOSEMU header holds impossible values");
+	CHECK_STR(geometry_strerror(GEOMETRY_E_NO_MBR), "no usable partition table");
+	CHECK_STR(geometry_strerror(-99), "unknown error");
 }
 
 void test_geometry(void)
 {
+	test_floppy_types();
 	test_bpb();
 	test_floppy_sizes();
 	test_mbr();

@@ -6,8 +6,8 @@
  */
 #include <stdlib.h>
 
-#include "mbft_build.h"
-#include "mbft_scan.h"
+#include "mbft.h"
+#include "find/mbft_scan.h"
 #include "test.h"
 
 #define BASE     0x9f000u
@@ -49,7 +49,7 @@ static struct mbft *layout(uint32_t sectors, uint8_t shift, const char *cmdline)
 	mdi.cmdline_off = (uint16_t)(CMDLINE - DRIVER);
 	mdi.sector_shift = shift;
 	mdi.old_dosmem = 639;
-	safe_hook_build((struct safe_hook *)P(HOOK), 0xf000e3fe, TABLE);
+	mbft_build_safe_hook((struct safe_hook *)P(HOOK), 0xf000e3fe, TABLE);
 	mbft_build(&t, HOOK, &mdi);
 	memcpy(P(TABLE), &t, sizeof(t));
 	strcpy((char *)P(CMDLINE), cmdline);
@@ -57,15 +57,15 @@ static struct mbft *layout(uint32_t sectors, uint8_t shift, const char *cmdline)
 }
 
 /** Scan the window with the standard start and map. */
-static int scan(struct mbft_result *r, const struct memmap *m)
+static int scan(struct mbft_scan_result *r, const struct iomem_map *m)
 {
 	return mbft_scan(mem, sizeof(mem), BASE, DRIVER, m, r);
 }
 
 /** A well-formed table is found, and every field comes out. */
-static void test_valid(const struct memmap *m)
+static void test_valid(const struct iomem_map *m)
 {
-	static struct mbft_result r;
+	static struct mbft_scan_result r;
 
 	layout(0xb07, 11, "iso raw");  /* ends just below the top of RAM */
 	CHECK_EQ(scan(&r, m), 1);
@@ -90,99 +90,99 @@ static void test_valid(const struct memmap *m)
 }
 
 /** Expect exactly one rejected candidate for the current window. */
-static void expect_reject(const struct memmap *m, enum mbft_reject why, int line)
+static void expect_reject(const struct iomem_map *m, enum mbft_scan_reject why, int line)
 {
-	static struct mbft_result r;
+	static struct mbft_scan_result r;
 	int found = scan(&r, m);
 
 	if (found || r.n_candidates != 1 || r.candidates[0].why != why) {
 		t_fail++;
 		fprintf(stderr, "FAIL %s:%d: expected rejection '%s', got found=%d n=%u why='%s'\n",
-			__FILE__, line, mbft_reject_str(why), found, r.n_candidates,
-			r.n_candidates ? mbft_reject_str(r.candidates[0].why) : "-");
+			__FILE__, line, mbft_scan_reject_str(why), found, r.n_candidates,
+			r.n_candidates ? mbft_scan_reject_str(r.candidates[0].why) : "-");
 	} else {
 		t_pass++;
 	}
 }
 
 /** Every forged or broken table is refused, with the right reason. */
-static void test_rejects(const struct memmap *m)
+static void test_rejects(const struct iomem_map *m)
 {
 	struct mbft *t;
 
 	t = layout(100, 11, "iso");
 	t->checksum++;
-	expect_reject(m, MBFT_BAD_CHECKSUM, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_CHECKSUM, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->length = 65;
-	expect_reject(m, MBFT_BAD_LENGTH, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_LENGTH, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->length = 0x1000;  /* runs past 0xA0000 */
-	expect_reject(m, MBFT_BAD_LENGTH, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_LENGTH, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->length = 71;
-	mbft_fix_checksum(t, 71);
-	expect_reject(m, MBFT_BAD_MDI_LENGTH, __LINE__);
+	mbft_set_checksum(t, 71);
+	expect_reject(m, MBFT_SCAN_BAD_MDI_LENGTH, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->safe_hook = 0x7c00;  /* outside the scanned range */
-	mbft_fix_checksum(t, t->length);
-	expect_reject(m, MBFT_BAD_SAFE_HOOK, __LINE__);
+	mbft_set_checksum(t, t->length);
+	expect_reject(m, MBFT_SCAN_BAD_SAFE_HOOK, __LINE__);
 
 	layout(100, 11, "iso");
 	memcpy(P(HOOK + 3), "$INT13XX", 8);
-	expect_reject(m, MBFT_BAD_SAFE_HOOK, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_SAFE_HOOK, __LINE__);
 
 	layout(100, 11, "iso");
 	((struct safe_hook *)P(HOOK))->mbft = TABLE + 16;  /* points elsewhere */
-	expect_reject(m, MBFT_BAD_SAFE_HOOK, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_SAFE_HOOK, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->mdi.cmdline_seg = 0x1000;
-	mbft_fix_checksum(t, t->length);
-	expect_reject(m, MBFT_BAD_CMDLINE, __LINE__);
+	mbft_set_checksum(t, t->length);
+	expect_reject(m, MBFT_SCAN_BAD_CMDLINE, __LINE__);
 
 	layout(100, 11, "iso");
 	memset(P(CMDLINE), 'x', 0xa0000 - CMDLINE);  /* never terminated */
-	expect_reject(m, MBFT_BAD_CMDLINE, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_CMDLINE, __LINE__);
 
 	t = layout(100, 7, "iso");
-	expect_reject(m, MBFT_BAD_SECTOR_SHIFT, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_SECTOR_SHIFT, __LINE__);
 	t = layout(100, 255, "iso");
-	expect_reject(m, MBFT_BAD_SECTOR_SHIFT, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_SECTOR_SHIFT, __LINE__);
 
 	t = layout(0, 11, "iso");
-	expect_reject(m, MBFT_BAD_IMAGE_RANGE, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_IMAGE_RANGE, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->mdi.diskbuf = 0x7c00;
-	mbft_fix_checksum(t, t->length);
-	expect_reject(m, MBFT_BAD_IMAGE_RANGE, __LINE__);
+	mbft_set_checksum(t, t->length);
+	expect_reject(m, MBFT_SCAN_BAD_IMAGE_RANGE, __LINE__);
 
 	t = layout(0x200000, 11, "iso");  /* 4 GiB from 0x1fa5c000: past 4 GiB */
-	expect_reject(m, MBFT_BAD_IMAGE_RANGE, __LINE__);
+	expect_reject(m, MBFT_SCAN_BAD_IMAGE_RANGE, __LINE__);
 
 	t = layout(0x20000, 11, "iso");  /* 256 MiB: past the top of RAM */
-	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
+	expect_reject(m, MBFT_SCAN_IMAGE_NOT_IN_RAM, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->mdi.diskbuf = 0xf0000000;  /* in a PCI window */
-	mbft_fix_checksum(t, t->length);
-	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
+	mbft_set_checksum(t, t->length);
+	expect_reject(m, MBFT_SCAN_IMAGE_NOT_IN_RAM, __LINE__);
 
 	t = layout(100, 11, "iso");
 	t->mdi.diskbuf = 0x1000000;  /* the running kernel's System RAM */
-	mbft_fix_checksum(t, t->length);
-	expect_reject(m, MBFT_IMAGE_NOT_IN_RAM, __LINE__);
+	mbft_set_checksum(t, t->length);
+	expect_reject(m, MBFT_SCAN_IMAGE_NOT_IN_RAM, __LINE__);
 }
 
 /** A bad table before a good one: the good one is found and the bad noted. */
-static void test_first_valid_wins(const struct memmap *m)
+static void test_first_valid_wins(const struct iomem_map *m)
 {
-	static struct mbft_result r;
+	static struct mbft_scan_result r;
 	struct mbft *t;
 
 	layout(100, 11, "iso");
@@ -193,7 +193,7 @@ static void test_first_valid_wins(const struct memmap *m)
 	CHECK_EQ(r.table_addr, TABLE);
 	CHECK_EQ(r.n_candidates, 1);
 	CHECK_EQ(r.candidates[0].addr, 0x9f500);
-	CHECK_EQ(r.candidates[0].why, MBFT_BAD_CHECKSUM);
+	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_BAD_CHECKSUM);
 
 	/* A second valid table above the first is not reached. */
 	layout(100, 11, "iso");
@@ -221,9 +221,9 @@ static void test_first_valid_wins(const struct memmap *m)
 }
 
 /** Truncated windows never read past their end. */
-static void test_truncated(const struct memmap *m)
+static void test_truncated(const struct iomem_map *m)
 {
-	static struct mbft_result r;
+	static struct mbft_scan_result r;
 	size_t cut;
 
 	layout(100, 11, "iso");
@@ -237,13 +237,13 @@ static void test_truncated(const struct memmap *m)
 	/* The table fits only when the window holds all of it and the cmdline. */
 	CHECK_EQ(mbft_scan(mem, TABLE - BASE + 70, BASE, DRIVER, m, &r), 0);
 	CHECK_EQ(r.n_candidates, 1);
-	CHECK_EQ(r.candidates[0].why, MBFT_BAD_CMDLINE);
+	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_BAD_CMDLINE);
 	CHECK_EQ(mbft_scan(mem, TABLE - BASE + 69, BASE, DRIVER, m, &r), 0);
-	CHECK_EQ(r.candidates[0].why, MBFT_BAD_LENGTH);
+	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_BAD_LENGTH);
 }
 
-/** SYSLINUX's start rule and the phram erase size. */
-static void test_start_and_erase(void)
+/** SYSLINUX's start rule and the table checksum. */
+static void test_start_and_checksum(void)
 {
 	uint32_t s;
 
@@ -256,23 +256,17 @@ static void test_start_and_erase(void)
 	CHECK_EQ(mbft_scan_start(64, 0, &s), 0);
 	CHECK_EQ(mbft_scan_start(63, 0, &s), 1);
 
-	CHECK_EQ(phram_erase_size(0x2c1c000, 4096), 4096);
-	CHECK_EQ(phram_erase_size(0x2c1c800, 4096), 2048);
-	CHECK_EQ(phram_erase_size(1474560, 4096), 4096);
-	CHECK_EQ(phram_erase_size(512 * 3, 4096), 512);
-	CHECK_EQ(phram_erase_size(0, 4096), 0);
-	CHECK_EQ(phram_erase_size(7, 4096), 1);
 	CHECK_EQ(mbft_byte_sum((const uint8_t *)"\x01\xff", 2), 0);
 }
 
 void test_mbft_scan(void)
 {
-	static struct memmap m;
+	static struct iomem_map m;
 
-	memmap_parse_iomem(iomem, &m);
+	iomem_parse(iomem, &m);
 	test_valid(&m);
 	test_rejects(&m);
 	test_first_valid_wins(&m);
 	test_truncated(&m);
-	test_start_and_erase();
+	test_start_and_checksum();
 }

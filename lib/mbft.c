@@ -1,0 +1,49 @@
+/**
+ * @file mbft.c
+ *
+ * Building the mBFT and the safe hook; the checksum rule.
+ */
+#include "mbft.h"
+
+#include "libc.h"
+
+uint8_t mbft_byte_sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+void mbft_set_checksum(void *t, uint32_t length)
+{
+	uint8_t *p = t;
+
+	p[9] = 0;
+	p[9] = (uint8_t)-mbft_byte_sum(p, length);
+}
+
+void mbft_build(struct mbft *t, uint32_t safe_hook, const struct mdi *mdi)
+{
+	memset(t, 0, sizeof(*t));
+	memcpy(t->signature, MBFT_SIGNATURE, 4);
+	t->length = sizeof(*t);
+	t->revision = MBFT_REVISION;
+	memcpy(t->oem_id, MBFT_OEM_ID, 6);
+	memcpy(t->oem_table_id, MBFT_OEM_TABLE_ID, 8);
+	t->safe_hook = safe_hook;
+	t->mdi = *mdi;
+	t->mdi.bytes = MDI_BYTES;
+	mbft_set_checksum(t, t->length);
+}
+
+void mbft_build_safe_hook(struct safe_hook *sh, uint32_t old_int13, uint32_t mbft_addr)
+{
+	memset(sh->signature, 0, sizeof(*sh) - sizeof(sh->jump));
+	memcpy(sh->signature, SAFE_HOOK_SIGNATURE, 8);
+	memcpy(sh->vendor, SAFE_HOOK_VENDOR, 8);
+	sh->old_int13 = old_int13;
+	sh->flags = 0;
+	sh->mbft = mbft_addr;
+}

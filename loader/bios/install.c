@@ -1,0 +1,164 @@
+/**
+ * @file install.c
+ *
+ * Making the resident driver live: copy it to the place bios_place_driver()
+ * chose below the top of base memory, fill in its data (the disk, the
+ * edited memory map, the mBFT and MDI, the command line), lower the BIOS's
+ * base-memory word, and point INT 13h and INT 15h at it.
+ */
+#include "install.h"
+
+#include "bios.h"
+#include "libc.h"
+#include "loader.h"
+#include "mbft.h"
+#include "memdisk_abi.h"
+
+_Static_assert(DRV_E820_RECORD == E820_BIOS_RECORD,
+	       "the driver serves e820_bios_record()'s records");
+
+/** A field of the driver copy at @p base. */
+#define DRV(type, base, sym) (*(type *)lin((base) + (uint32_t)(sym)))
+
+/** Set the base of the GDT descriptor at @p d. */
+static void set_desc_base(uint8_t *d, uint32_t base)
+{
+	d[2] = (uint8_t)base;
+	d[3] = (uint8_t)(base >> 8);
+	d[4] = (uint8_t)(base >> 16);
+	d[7] = (uint8_t)(base >> 24);
+}
+
+/** The real-mode vector of INT @p n, as a seg:off u32 (offset low). */
+static uint32_t get_vector(unsigned n)
+{
+	return *(volatile uint32_t *)lin(n * 4);
+}
+
+/** Set INT @p n to seg:off. */
+static void set_vector(unsigned n, uint16_t seg, uint16_t off)
+{
+	*(volatile uint32_t *)lin(n * 4) = (uint32_t)seg << 16 | off;
+}
+
+uint8_t install_flags(const struct diskplan *p)
+{
+	uint8_t f = 0;
+
+	if (p->read_only)
+		f |= DF_RO;
+	if (p->edd)
+		f |= DF_EDD;
+	if (p->kind == DISKPLAN_CDROM)
+		f |= DF_CDROM;
+	if (p->kind == DISKPLAN_FLOPPY)
+		f |= DF_FLOPPY;
+	if (p->nopass)
+		f |= DF_NOPASS;
+	if (p->nopassany)
+		f |= DF_NOPASSANY;
+	if (p->eltorito)
+		f |= DF_ELTORITO;
+	return f;
+}
+
+uint32_t install_fixed_bytes(const char *cmdline)
+{
+	return (uint32_t)drv_e820_map + (uint32_t)strlen(cmdline) + 1;
+}
+
+void install_driver(const struct install *in, struct installed *out)
+{
+	uint16_t basemem = *(volatile uint16_t *)lin(BDA_BASEMEM_KIB);
+	uint32_t base = in->base, i;
+	uint16_t seg = (uint16_t)(base >> 4);
+	struct safe_hook *sh;
+	struct mdi mdi;
+	uint8_t *map;
+	char *cl;
+
+	memcpy(lin(base), _driver_pm, (uint32_t)(_driver_end - _driver_start));
+	DRV(uint32_t, base, drv_image_base) = in->image_addr;
+	DRV(uint32_t, base, drv_sectors) = in->sectors;
+	DRV(uint16_t, base, drv_cyl) = in->cylinders;
+	DRV(uint16_t, base, drv_heads) = in->heads;
+	DRV(uint8_t, base, drv_spt) = in->spt;
+	DRV(uint8_t, base, drv_sector_shift) = in->sector_shift;
+	DRV(uint8_t, base, drv_drive) = in->drive;
+	DRV(uint8_t, base, drv_flags) = in->flags;
+	DRV(uint8_t, base, drv_ndrives) = in->ndrives;
+	DRV(uint8_t, base, drv_floppy_type) = in->floppy_type;
+	DRV(uint16_t, base, drv_e801_kib) = in->e801_kib;
+	DRV(uint16_t, base, drv_e801_blocks) = in->e801_blocks;
+	DRV(uint16_t, base, drv_88_kib) = in->kib_88;
+	memcpy(lin(base + (uint32_t)drv_spec_packet), in->spec_packet, sizeof(in->spec_packet));
+	memcpy(lin(base + (uint32_t)drv_dpt), in->dpt, 11);
+	DRV(uint16_t, base, drv_dpt_seg) = seg;
+	DRV(uint16_t, base, drv_dpt_off) = (uint16_t)(uint32_t)drv_dpt;
+
+	/* The edited memory map, then the command line. */
+	map = lin(base + (uint32_t)drv_e820_map);
+	for (i = 0; i < in->e820->n; i++) {
+		uint32_t next;
+
+		e820_bios_record(in->e820, i, map + i * DRV_E820_RECORD, &next);
+	}
+	DRV(uint32_t, base, drv_e820_count) = in->e820->n;
+	cl = (char *)(map + in->e820->n * DRV_E820_RECORD);
+	memcpy(cl, in->cmdline, strlen(in->cmdline) + 1);
+
+	/* The tables other tools look for. */
+	memset(&mdi, 0, sizeof(mdi));
+	mdi.version_major = MEMBOOT_MDI_MAJOR;
+	mdi.version_minor = MEMBOOT_MDI_MINOR;
+	mdi.diskbuf = in->image_addr;
+	mdi.disksize = in->sectors;
+	mdi.cmdline_seg = seg;
+	mdi.cmdline_off = (uint16_t)((uint32_t)cl - base);
+	mdi.old_int13 = get_vector(0x13);
+	mdi.old_int15 = get_vector(0x15);
+	mdi.old_dosmem = basemem;
+	mdi.bootloader_id = in->bootloader_id;
+	mdi.sector_shift = in->sector_shift;
+	mdi.dpt_offset = in->floppy_dpt ? (uint16_t)(uint32_t)drv_dpt : 0;
+	mbft_build((struct mbft *)lin(base + (uint32_t)drv_mbft),
+		   base + (uint32_t)drv_int13, &mdi);
+	sh = lin(base + (uint32_t)drv_int13);
+	mbft_build_safe_hook(sh, get_vector(0x13), base + (uint32_t)drv_mbft);
+	DRV(uint32_t, base, drv_old15) = get_vector(0x15);
+	DRV(uint32_t, base, drv_int15_target) = get_vector(0x15);
+
+	/* The raw copy's own GDT, and the way back to real mode. */
+	set_desc_base(lin(base + (uint32_t)drv_gdt + SEL_CODE32), base);
+	set_desc_base(lin(base + (uint32_t)drv_gdt + SEL_CODE16), base);
+	DRV(uint32_t, base, drv_gdtr + 2) = base + (uint32_t)drv_gdt;
+	DRV(uint16_t, base, drv_seg_patch) = seg;
+	DRV(uint8_t, base, drv_copy_mode) = in->copy_mode;
+	DRV(uint8_t, base, drv_use_sse) = in->use_sse;
+	/* The BIOS data area's status byte: 0x441 floppies, 0x474 hard disks. */
+	DRV(uint16_t, base, drv_bda_status) = in->flags & DF_FLOPPY ? BDA_FLOPPY_STATUS
+					      : in->flags & DF_CDROM ? 0 : BDA_HD_STATUS;
+	/* AH=48h flags: a CD is removable, with change line and lock, and no
+	 * geometry; a disk has valid geometry and handles DMA boundaries. */
+	DRV(uint16_t, base, drv_edd_flags) = in->flags & DF_CDROM ? 0x0074 : 0x0003;
+
+	/* Take the memory and the vectors. */
+	*(volatile uint16_t *)lin(BDA_BASEMEM_KIB) = (uint16_t)(base / 1024);
+	set_vector(0x13, seg, (uint16_t)(uint32_t)drv_int13);
+	set_vector(0x15, seg, (uint16_t)(uint32_t)drv_int15);
+	if (in->floppy_dpt)
+		set_vector(0x1e, seg, (uint16_t)(uint32_t)drv_dpt);
+	if (in->drive == 0x80)
+		(*(volatile uint8_t *)lin(BDA_HD_COUNT))++;
+	if (in->drive == 0x00) {
+		volatile uint16_t *eq = lin(BDA_EQUIPMENT);
+		unsigned floppies = bios_floppies(*eq);
+
+		if (floppies < 4)
+			floppies++;
+		*eq = (uint16_t)((*eq & ~0xc1u) | 1u | ((floppies - 1) << 6));
+	}
+
+	out->size = (uint32_t)basemem * 1024 - base;
+	out->mbft = base + (uint32_t)drv_mbft;
+}

@@ -1,0 +1,414 @@
+/**
+ * @file main.c
+ *
+ * memboot memdisk: the 32-bit C core. loader_main() is the boot sequence,
+ * one named step after another: read what the boot loader left in the
+ * setup header (image address and size, command line), check the image and
+ * read the BIOS's memory map, inflate a compressed image, decide the disk it
+ * is (lib/diskplan.c), place it (whole pages, or 2 MiB-aligned for pmem) and
+ * reserve it, place the resident driver (lib/bios.c), install it and start
+ * the image's boot code. The decisions are pure functions in lib/, tested
+ * on the host; this file does the I/O around them. Every failure is a
+ * message on the screen and the serial line, then INT 18h so that the BIOS
+ * tries the next device.
+ */
+#include "bios.h"
+#include "cpu.h"
+#include "diskplan.h"
+#include "e820.h"
+#include "eltorito.h"
+#include "geometry.h"
+#include "inflate.h"
+#include "install.h"
+#include "libc.h"
+#include "loader.h"
+#include "memdisk_abi.h"
+#include "options.h"
+#include "timer.h"
+#include "version.h"
+
+#define MAX_E820 128
+#define PAGE 4096u
+#define MIB2 0x200000u
+
+/** The image as the boot loader handed it over, then as the disk. */
+struct image {
+	uint32_t addr;          /**< physical address */
+	uint32_t len;           /**< bytes */
+};
+
+static struct e820_entry e820_store[MAX_E820], e820_scratch[MAX_E820];
+static struct e820_map e820;
+static char cmdline[4096];
+static struct options opt;
+static struct inflate_state inflate_ws;
+
+/** Round up to a page. */
+static uint64_t page_up(uint64_t x)
+{
+	return (x + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+}
+
+/** Step 1: the command line and the options; say who we are. */
+static void start(struct image *im)
+{
+	uint32_t cl = *SETUP_VAR(uint32_t, hdr_cmd_line_ptr);
+	unsigned i;
+
+	im->addr = *SETUP_VAR(uint32_t, hdr_ramdisk_image);
+	im->len = *SETUP_VAR(uint32_t, hdr_ramdisk_size);
+	if (cl)
+		memcpy(cmdline, lin(cl), sizeof(cmdline) - 1);
+	con_printf("memboot memdisk %s: image at %x, %u bytes, options \"%s\"\n",
+		   MEMBOOT_VERSION, im->addr, im->len, cmdline);
+	options_parse(cmdline, &opt);
+	for (i = 0; i < opt.n_unknown && i < OPTIONS_MAX_UNKNOWN; i++)
+		con_printf("memdisk: unknown option \"%s\" ignored\n", opt.unknown[i]);
+	for (i = 0; i < opt.n_errors && i < OPTIONS_MAX_ERRORS; i++)
+		con_printf("memdisk: option \"%s\": %s; ignored\n", opt.errors[i].word,
+			   options_reason_str(opt.errors[i].reason));
+}
+
+/** Step 2: an image was loaded, below 4 GiB, not over us, and A20 is on. */
+static void check_image(const struct image *im)
+{
+	if (!im->addr || !im->len)
+		die("no disk image: load one as the initrd (\"initrd\" in iPXE, INITRD in "
+		    "ISOLINUX, initrd16 in GRUB)");
+	if ((uint64_t)im->addr + im->len > 0x100000000ull)
+		die("the image at %x (%u bytes) runs past 4 GiB", im->addr, im->len);
+	if (im->addr < (uint32_t)_end && im->addr + im->len > 0x100000)
+		die("the boot loader put the image over memdisk itself (%x-%x)", im->addr,
+		    im->addr + im->len);
+	if (*(uint8_t *)lin(setup_lin + (uint32_t)a20_failed))
+		die("cannot enable the A20 gate: memory above 1 MiB is unreachable");
+}
+
+/** Step 3: the BIOS's E820 map (through the original INT 15h); the image is in RAM. */
+static void read_e820(const struct image *im)
+{
+	uint8_t *buf = lin(setup_lin + (uint32_t)rm_buf);
+	struct rm_regs r;
+	uint32_t cont = 0;
+	int calls = 0;
+
+	e820_init(&e820, e820_store, MAX_E820);
+	do {
+		memset(&r, 0, sizeof(r));
+		memset(buf, 0, 24);
+		r.eax = 0xe820;
+		r.edx = 0x534d4150;
+		r.ebx = cont;
+		r.ecx = 20;
+		r.es = (uint16_t)(setup_lin >> 4);
+		r.edi = (uint32_t)rm_buf;
+		rm_call(0x15, &r);
+		if ((r.eflags & EFLAGS_CF) || r.eax != 0x534d4150)
+			break;
+		if (e820_add_bios(&e820, buf, r.ecx < 20 ? 20 : r.ecx) == E820_E_FULL)
+			die("the BIOS memory map has more than %u entries", MAX_E820);
+		cont = r.ebx;
+	} while (cont && ++calls < 1024);
+	if (!e820.n)
+		die("the BIOS gave no E820 memory map (INT 15h AX=E820h)");
+	e820_sanitize(&e820);
+	if (!e820_range_is(&e820, im->addr, im->len, E820_RAM))
+		die("the image at %x (%u bytes) is not in RAM according to the BIOS: "
+		    "truncated load?", im->addr, im->len);
+}
+
+/** Progress of a long inflate, in tenths. */
+struct progress {
+	int last;
+};
+
+/** inflate_progress_fn: print every 10%. */
+static void show_progress(size_t done, size_t total, void *ctx)
+{
+	struct progress *p = ctx;
+	int tenth = total ? (int)((uint64_t)done * 10 / total) : 0;
+
+	if (tenth != p->last) {
+		con_printf("\rmemdisk: inflating... %d%%", tenth * 10);
+		p->last = tenth;
+	}
+}
+
+/**
+ * Step 4: a gzip (or PKZIP) image is inflated into the highest RAM that
+ * holds it, away from the compressed copy and from the loader.
+ */
+static void inflate_image(struct image *im)
+{
+	const uint8_t *in = lin(im->addr);
+	uint32_t usize = 0, ms;
+	struct e820_map tmp;
+	struct progress pr = { -1 };
+	size_t out_len = 0;
+	uint64_t dst, t0;
+	int zip = 0, rc;
+
+	if (!gzip_detect(in, im->len) && !zip_detect(in, im->len))
+		return;
+	if (gzip_detect(in, im->len)) {
+		if (gzip_isize(in, im->len, &usize))
+			die("the gzip image is truncated (no trailer)");
+	} else {
+		zip = 1;
+		if (zip_usize(in, im->len, &usize))
+			die("the zip image is damaged (bad local header)");
+	}
+	if (!usize)
+		die("the compressed image says it holds 0 bytes");
+	/* Where to put it: highest RAM below 4 GiB, not the input, not us. */
+	e820_init(&tmp, e820_scratch, MAX_E820);
+	memcpy(e820_scratch, e820_store, e820.n * sizeof(e820_store[0]));
+	tmp.n = e820.n;
+	if (e820_set_range(&tmp, im->addr, page_up(im->len), E820_RESERVED) ||
+	    e820_set_range(&tmp, 0, (uint32_t)_end, E820_RESERVED) ||
+	    e820_find_top(&tmp, page_up(usize), PAGE, 0x100000, 0x100000000ull, &dst))
+		die("not enough memory to inflate the image: it needs %u MiB below 4 GiB",
+		    (unsigned)(page_up(usize) >> 20));
+	con_printf("memdisk: inflating %u bytes of %s into %u bytes at %x\n", im->len,
+		   zip ? "zip" : "gzip", usize, (uint32_t)dst);
+	t0 = timer_us();
+	rc = zip ? unzip_first_ws(&inflate_ws, in, im->len, lin((uint32_t)dst), usize, &out_len,
+				  show_progress, &pr)
+		 : gunzip_ws(&inflate_ws, in, im->len, lin((uint32_t)dst), usize, &out_len,
+			     show_progress, &pr);
+	ms = (uint32_t)((timer_us() - t0) / 1000);
+	con_printf("\r");
+	if (rc != INFLATE_OK)
+		die("the compressed image is damaged: %s", inflate_strerror(rc));
+	con_printf("memdisk: inflated %u bytes in %u ms (%u MB/s)\n", (uint32_t)out_len, ms,
+		   ms ? (uint32_t)((uint64_t)out_len / 1000 / ms) : 0);
+	im->addr = (uint32_t)dst;
+	im->len = (uint32_t)out_len;
+}
+
+/** Step 5: the disk the image is (lib/diskplan.c), said on the console. */
+static void plan_disk(const struct image *im, struct diskplan *p)
+{
+	int rc = diskplan_make(lin(im->addr), im->len, &opt, p);
+
+	if (rc == DISKPLAN_E_OFFSET)
+		die("offset=%u is past the end of the image (%u bytes)", (uint32_t)opt.offset,
+		    im->len);
+	if (rc == DISKPLAN_E_ELTORITO)
+		die("iso: %s", eltorito_strerror(p->detail));
+	if (rc)
+		die("cannot work out the disk's geometry: %s", geometry_strerror(p->detail));
+	if (p->kind == DISKPLAN_CDROM)
+		con_printf("memdisk: El Torito CD, no emulation: drive E0h, boot image of %u "
+			   "bytes at %x:0\n", p->boot_bytes, p->boot_segment);
+	else if (p->eltorito)
+		con_printf("memdisk: El Torito CD, %s emulation: drive %xh, %u/%u/%u\n",
+			   p->drive ? "hard-disk" : "floppy", p->drive, p->cylinders, p->heads,
+			   p->sectors);
+	else
+		con_printf("memdisk: %s %xh, %u cylinders, %u heads, %u sectors (%s)\n",
+			   p->kind == DISKPLAN_FLOPPY ? "floppy" : "hard disk", p->drive,
+			   p->cylinders, p->heads, p->sectors,
+			   geometry_source_str(p->geometry_source));
+}
+
+/**
+ * The pmem option: put the disk at a 2 MiB-aligned address below 4 GiB
+ * (moving it if needed, with its boot code), zero the padding up to a
+ * 2 MiB multiple, and return that padded size; Linux makes such an E820
+ * type-12 range /dev/pmemN. 0 when there is no room (the caller falls back).
+ */
+static uint64_t place_pmem(struct image *disk, uint64_t bytes, uint32_t *boot_src)
+{
+	uint64_t size = (bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1), dst;
+
+	if (!(disk->addr % MIB2) && e820_range_is(&e820, disk->addr, size, E820_RAM)) {
+		dst = disk->addr;
+	} else {
+		/* The disk itself is still RAM here, so the move may overlap it. */
+		if (e820_find_top(&e820, size, MIB2, 0x1000000, 0x100000000ull, &dst))
+			return 0;
+		con_printf("memdisk: pmem: moving the disk from %x to %x\n", disk->addr,
+			   (uint32_t)dst);
+		memmove(lin((uint32_t)dst), lin(disk->addr), (uint32_t)bytes);
+		*boot_src = *boot_src - disk->addr + (uint32_t)dst;
+		disk->addr = (uint32_t)dst;
+	}
+	memset(lin(disk->addr + (uint32_t)bytes), 0, (uint32_t)(size - bytes));
+	return size;
+}
+
+/**
+ * Step 6: the disk's place, reserved in the memory map. Whole pages: the
+ * last page is zero-filled, reserved and part of the disk, so that
+ * phram=memdisk,$(memdiskfind) works on current kernels and /dev/mem
+ * reaches every byte (a trailing zero sector is harmless to an ISO or a
+ * disk). With pmem, 2 MiB-aligned and E820 type 12. Then mem=.
+ */
+static void place_disk(struct image *disk, const struct diskplan *p, uint32_t *boot_src,
+		       uint32_t *sectors)
+{
+	uint64_t rlen = page_up(p->disk_bytes), pmem_size = 0;
+
+	if (opt.pmem) {
+		pmem_size = place_pmem(disk, p->disk_bytes, boot_src);
+		if (!pmem_size)
+			con_printf("memdisk: pmem: no 2 MiB-aligned room for %u MiB below 4 GiB; "
+				   "using the ordinary reserved layout\n",
+				   (uint32_t)(((p->disk_bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1)) >> 20));
+	}
+	if (disk->addr + rlen > 0x100000000ull)
+		die("the image's last page runs past 4 GiB");
+	if (rlen > p->disk_bytes) {
+		if (!e820_range_is(&e820, disk->addr, rlen, E820_RAM) &&
+		    !e820_range_is(&e820, disk->addr + p->disk_bytes, rlen - p->disk_bytes,
+				   E820_RAM))
+			die("no room to round the image up to a whole page");
+		memset(lin(disk->addr + (uint32_t)p->disk_bytes), 0,
+		       (uint32_t)(rlen - p->disk_bytes));
+	}
+	*sectors = (uint32_t)(rlen >> p->sector_shift);
+	if (e820_set_range(&e820, disk->addr, pmem_size ? pmem_size : rlen,
+			   pmem_size ? E820_PRAM : E820_RESERVED))
+		die("the memory map is full");
+	if (pmem_size)
+		con_printf("memdisk: pmem: %x-%x is legacy persistent memory (E820 type 12)\n",
+			   disk->addr, (uint32_t)(disk->addr + pmem_size - 1));
+	if (opt.mem_given && e820_limit_ram(&e820, opt.mem))
+		die("mem=: the memory map is full");
+}
+
+/** Step 7: the driver's place under the top of base memory (lib/bios.c). */
+static uint32_t place_driver(uint16_t bda_kib)
+{
+	uint32_t top = bios_basemem_top(&e820, bda_kib), base;
+	int rc = bios_place_driver(&e820, e820_scratch, top, install_fixed_bytes(cmdline),
+				   DRV_E820_RECORD, &base);
+
+	if (rc == BIOS_E_NO_ROOM)
+		die("not enough base memory for the driver (%u KiB free)", bda_kib);
+	if (rc)
+		die("the memory map is full");
+	return base;
+}
+
+/** A 1.44 MB-style floppy parameter table for @p spt sectors. */
+static void make_dpt(uint8_t dpt[16], uint8_t spt)
+{
+	static const uint8_t std[11] = { 0xdf, 0x02, 0x25, 0x02, 18, 0x1b, 0xff, 0x54, 0xf6,
+					 0x0f, 0x08 };
+
+	memcpy(dpt, std, sizeof(std));
+	dpt[4] = spt;
+}
+
+/** Step 8: everything the driver is told, from the plan and the BIOS data area. */
+static void describe_driver(struct install *in, const struct diskplan *p)
+{
+	uint16_t equipment = *(volatile uint16_t *)lin(BDA_EQUIPMENT);
+
+	in->sector_shift = p->sector_shift;
+	in->drive = p->drive;
+	in->flags = install_flags(p);
+	in->cylinders = (uint16_t)p->cylinders;
+	in->heads = (uint16_t)p->heads;
+	in->spt = (uint8_t)p->sectors;
+	memcpy(in->spec_packet, p->spec_packet, sizeof(in->spec_packet));
+	in->copy_mode = opt.himem == OPTIONS_HIMEM_SAFEINT ? COPY_SAFEINT
+		      : opt.himem == OPTIONS_HIMEM_INT ? COPY_INT
+		      : opt.himem == OPTIONS_HIMEM_BIGRAW ? COPY_BIGRAW : COPY_RAW;
+	in->use_sse = (uint8_t)cpu_has_sse();
+	in->cmdline = cmdline;
+	in->e820 = &e820;
+	e820_e801(&e820, &in->e801_kib, &in->e801_blocks);
+	in->kib_88 = e820_int1588(&e820);
+	in->bootloader_id = *SETUP_VAR(uint8_t, hdr_type_of_loader);
+	in->ndrives = bios_drive_count(p, equipment, *(volatile uint8_t *)lin(BDA_HD_COUNT));
+	if (p->kind == DISKPLAN_FLOPPY) {
+		in->floppy_type = geometry_floppy_cmos_type(p->disk_bytes);
+		make_dpt(in->dpt, in->spt);
+		in->floppy_dpt = (uint8_t)bios_floppy_dpt(&opt, equipment);
+	}
+}
+
+/** Find the PnP BIOS installation structure ("$PnP" in F000h), or 0. */
+static uint32_t find_pnp(void)
+{
+	uint32_t a;
+
+	for (a = 0xf0000; a < 0x100000; a += 16) {
+		const uint8_t *p = lin(a);
+
+		if (p[0] == '$' && p[1] == 'P' && p[2] == 'n' && p[3] == 'P')
+			return a;
+	}
+	return 0;
+}
+
+/** Step 10: copy the boot code into base memory and start it, DL = the drive. */
+static void boot(uint32_t src, const struct diskplan *p) __attribute__((noreturn));
+static void boot(uint32_t src, const struct diskplan *p)
+{
+	uint16_t seg = p->boot_segment;
+	struct rm_regs r;
+	uint32_t pnp;
+
+	memcpy(lin((uint32_t)seg * 16), lin(src), p->boot_bytes);
+	memset(&r, 0, sizeof(r));
+	r.edx = p->drive;
+	pnp = find_pnp();
+	r.es = (uint16_t)(pnp >> 4);
+	r.edi = pnp & 15;
+	rm_boot(seg == 0x7c0 ? 0 : seg, seg == 0x7c0 ? 0x7c00 : 0, &r);
+}
+
+/** The entry from start32.S. */
+void loader_main(uint32_t setup) __attribute__((noreturn));
+
+void loader_main(uint32_t setup)
+{
+	uint16_t bda_kib = *(volatile uint16_t *)lin(BDA_BASEMEM_KIB);
+	struct image im, disk;
+	struct diskplan plan;
+	struct install in;
+	struct installed out;
+	uint32_t boot_src;
+
+	(void)setup;
+	con_init();
+	timer_init();
+	start(&im);
+	check_image(&im);
+	read_e820(&im);
+	inflate_image(&im);
+	plan_disk(&im, &plan);
+
+	memset(&in, 0, sizeof(in));
+	disk.addr = im.addr + (uint32_t)plan.disk_offset;
+	disk.len = (uint32_t)plan.disk_bytes;
+	boot_src = im.addr + (uint32_t)plan.boot_offset;
+	place_disk(&disk, &plan, &boot_src, &in.sectors);
+	in.image_addr = disk.addr;
+	in.base = place_driver(bda_kib);
+	describe_driver(&in, &plan);
+
+	/* Step 9: the boot code must land in free base memory. */
+	switch (bios_boot_fits(&plan, in.base, setup_lin, setup_lin + SETUP_BYTES)) {
+	case BIOS_OK:
+		break;
+	case BIOS_E_BOOT_SIZE:
+		die("the boot image is %u bytes: too large to load", plan.boot_bytes);
+	default:
+		die("the boot image (%u bytes at %x:0) does not fit in free base memory",
+		    plan.boot_bytes, plan.boot_segment);
+	}
+
+	install_driver(&in, &out);
+	con_printf("memdisk: %u sectors of %u bytes at %x; driver at %x (%u bytes), mBFT at %x\n",
+		   in.sectors, 1u << in.sector_shift, in.image_addr, in.base, out.size, out.mbft);
+	if (opt.pause) {
+		con_printf("memdisk: press a key to boot\n");
+		wait_key();
+	}
+	boot(boot_src, &plan);
+}

@@ -1,0 +1,28 @@
+# tools/tools.mk - the Linux tools: build/memdiskfind, build/memdisk-attach.
+#
+# Static binaries linked against musl (musl-gcc), so that they run in any
+# initramfs. They compile lib/'s sources hosted (options, geometry and the
+# mBFT rules are the loader's own), with tools/ as the include root:
+#   find/    the finder: the pure scan, /proc/iomem, the description; the I/O
+#   attach/  memdisk-attach's backends and the block-device helpers
+#   nbd/     the nbd backend: the daemon, netlink, the ioctls, the wire
+
+TOOLCC    ?= musl-gcc
+TOOL_CFLAGS  := -std=gnu11 $(WARN) -Ilib -Itools -Os -static -ffunction-sections -fdata-sections \
+                -D_FILE_OFFSET_BITS=64
+TOOL_LDFLAGS := -static -Wl,--gc-sections -s
+
+TOOL_LIB    := lib/options.c lib/geometry.c lib/mbft.c
+FIND_PURE   := tools/find/mbft_scan.c tools/find/iomem.c tools/find/describe.c
+FIND_SRC    := $(FIND_PURE) tools/find/finder.c tools/util.c
+ATTACH_SRC  := $(wildcard tools/attach/*.c) $(wildcard tools/nbd/*.c)
+TOOL_HDR    := $(LIB_HDR) $(wildcard tools/*.h tools/*/*.h)
+TOOLS       := $(BUILD)/memdiskfind $(BUILD)/memdisk-attach
+
+$(BUILD)/memdiskfind: tools/memdiskfind.c $(FIND_SRC) $(TOOL_LIB) $(TOOL_HDR)
+	@mkdir -p $(@D)
+	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdiskfind.c $(FIND_SRC) $(TOOL_LIB) $(TOOL_LDFLAGS)
+
+$(BUILD)/memdisk-attach: tools/memdisk-attach.c $(FIND_SRC) $(ATTACH_SRC) $(TOOL_LIB) $(TOOL_HDR)
+	@mkdir -p $(@D)
+	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdisk-attach.c $(FIND_SRC) $(ATTACH_SRC) $(TOOL_LIB) $(TOOL_LDFLAGS)
