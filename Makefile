@@ -147,7 +147,7 @@ bench: deps
 
 demo: deps
 	$(MAKE) all
-	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/demo.sh
+	MEMBOOT_BUILD=$(abspath $(BUILD)) scripts/demo.sh
 
 LIBDIR    ?= $(PREFIX)/lib/memboot
 INITCPIODIR ?= $(PREFIX)/lib/initcpio
