@@ -45,6 +45,7 @@ source "$BOOT_DIR/live.sh"
 source "$BOOT_DIR/mkinitcpio.sh"
 
 GRUB_RESCUE=/usr/lib/grub-rescue
+GRUB_BIOS=/usr/lib/grub/i386-pc         # GRUB's BIOS platform (grub-pc-bin)
 
 # ---------------------------------------------------------------- images
 # Each sets IMG (and RAW, DISK when they apply).
@@ -209,9 +210,11 @@ make_isolinux_outer() {
     rm -f "$cfg"
 }
 
-# make_grub_outer OUT LOADER INNER OPTIONS: a GRUB 2 (i386-pc) CD made by
-# grub-mkrescue whose only entry is linux16 /memdisk OPTIONS, initrd16
-# /inner.iso, on the serial console.  Only the modules the entry
+# make_grub_outer OUT LOADER INNER OPTIONS: a GRUB 2 CD for BIOS only, made
+# by grub-mkrescue from GRUB's i386-pc platform alone (-d: without it,
+# grub-mkrescue also builds every other platform installed, and the EFI ones
+# have no biosdisk module), whose only entry is linux16 /memdisk OPTIONS,
+# initrd16 /inner.iso, on the serial console.  Only the modules the entry
 # needs (and their dependencies) go in, no locales, fonts or themes: it stays
 # small and quick to build.
 make_grub_outer() {
@@ -221,7 +224,7 @@ make_grub_outer() {
     printf '%s\n' "serial --unit=0 --speed=115200" "terminal_output serial console" \
         "set timeout=0" "menuentry x {" "  linux16 /memdisk $options" "  initrd16 /inner.iso" "}" \
         >"$tree/boot/grub/grub.cfg"
-    grub-mkrescue --locales= --fonts= --themes= \
+    grub-mkrescue -d "$GRUB_BIOS" --locales= --fonts= --themes= \
         --install-modules="normal configfile serial terminal linux16 iso9660 biosdisk" \
         -o "$out" "$tree" "memdisk=$loader" "inner.iso=$inner" >"$out.log" 2>&1 ||
         { cat "$out.log" >&2; rm -rf "$tree"; return 1; }
