@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 
+import qemu
 from harness import BUILD, need, parse_found, read_text
 
 FLOPPY_BYTES = 1474560
@@ -66,11 +67,15 @@ def first_line(case, prefix):
 
 
 def guest_ran(case):
-    """The guest reported completion and its case script exited 0."""
+    """The guest reported completion, its case script exited 0, and it ran
+    on the firmware the case names (its /init says which)."""
     r = case.results
+    want = qemu.FIRMWARE[case.firmware]["guest"]
     need(r["done"], "guest never printed 'done' (boot failed or timed out)")
     need(not r["error"], f"guest: {r['error']}")
     need(r["case_rc"] == "0", f"guest case script exited {q(r['case_rc'])}")
+    need(r["firmware"] == want,
+         f"the guest says it booted on '{q(r['firmware'])}' firmware, expected {want}")
 
 
 def check_find(case):
@@ -318,7 +323,7 @@ def check_none(case):
     need(verbose, "memdiskfind --verbose printed nothing on stderr")
     need(re.search(r"mBFT|no MEMDISK", verbose, re.I),
          f"--verbose message lacks 'mBFT'/'no MEMDISK': {verbose}")
-    case.note = f"verbose: {verbose}"
+    case.note = (f"{r['firmware']} firmware; " if r["firmware"] else "") + f"verbose: {verbose}"
 
 
 def memdiskfind_mem(case, *options):

@@ -31,6 +31,7 @@ LOADERS = {
     "": None,
 }
 VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux")
+NO_LOADER_VIAS = ("direct", "net-ipxe")    # they can boot the test kernel itself
 COLUMNS = ("name", "firmware", "via", "loader", "option", "image", "guest", "kargs",
            "until", "check", "prep")
 BOOT_TIMEOUT = int(os.environ.get("MEMBOOT_TIMEOUT", "90"))
@@ -70,7 +71,8 @@ def read_table(path, known_checks):
                 row["firmware"] not in qemu.FIRMWARE and f"firmware '{row['firmware']}'",
                 row["via"] not in VIAS and f"via '{row['via']}'",
                 row["loader"] not in LOADERS and f"loader '{row['loader']}'",
-                (row["via"] == "direct") != (row["loader"] == "") and "loader with direct",
+                (row["via"] == "direct" and row["loader"] != "") and "loader with direct",
+                (row["loader"] == "" and row["via"] not in NO_LOADER_VIAS) and "via without loader",
                 row["check"].partition(":")[0] not in known_checks and f"check '{row['check']}'",
                 row["prep"] not in PREPS and f"prep '{row['prep']}'",
                 not (row["until"] == "done" or row["until"].startswith(("serial:", "vga:")))
@@ -189,7 +191,11 @@ class Case:
         if self.prep:
             PREPS[self.prep](self)
         self.image, self.raw, self.disk = self.build_image()
-        if self.via.startswith(("cd-", "net-")):
+        if self.via == "net-ipxe" and not self.loader:
+            tftp = self.path("tftp")
+            need(self.shell("outer", "net-ipxe-linux", tftp, *self.linux()) is not None,
+                 "could not build the outer medium (net-ipxe, no memdisk)")
+        elif self.via.startswith(("cd-", "net-")):
             out = self.path("outer.iso") if self.via.startswith("cd-") else self.path("tftp")
             need(self.shell("outer", self.via, out, self.loader_bin, self.image,
                             self.option.replace(",", " ")) is not None,

@@ -19,6 +19,9 @@
 #       with IMAGE as its initrd and OPTIONS as its command line: VIA
 #       cd-isolinux or cd-grub (OUT: the outer CD), net-ipxe or net-pxelinux
 #       (OUT: the TFTP folder)
+#   images.sh outer net-ipxe-linux OUT KERNEL INITRD ARGS
+#       the TFTP folder whose iPXE script boots KERNEL with INITRD and ARGS
+#       itself (no memdisk)
 #
 # Image kinds:
 #   iso:RULE         the test ISO (ISOLINUX, test kernel and initramfs), its
@@ -231,6 +234,17 @@ make_grub_outer() {
     rm -rf "$tree" "$out.log"
 }
 
+# make_ipxe_linux_dir DIR KERNEL INITRD ARGS: the TFTP root whose boot.ipxe
+# boots KERNEL with INITRD and ARGS itself, no memdisk.  "initrd=initrd.gz"
+# is for an EFI iPXE: the kernel's EFI stub loads the initrd named there from
+# the file system iPXE gives it; a BIOS iPXE hands the initrd over itself.
+make_ipxe_linux_dir() {
+    local dir=$1 kernel=$2 initrd=$3 args=$4
+    mkdir -p "$dir" && cp "$kernel" "$dir/vmlinuz" && cp "$initrd" "$dir/initrd.gz" &&
+        printf '%s\n' '#!ipxe' "kernel vmlinuz initrd=initrd.gz $args" 'initrd initrd.gz' 'boot' \
+            >"$dir/boot.ipxe"
+}
+
 # case_outer VIA OUT LOADER IMAGE OPTIONS: the outer medium of VIA.
 case_outer() {
     local via=$1
@@ -240,6 +254,7 @@ case_outer() {
         cd-grub) make_grub_outer "$@" ;;
         net-ipxe) make_pxe_dir "$@" ;;
         net-pxelinux) make_pxelinux_dir "$@" ;;
+        net-ipxe-linux) make_ipxe_linux_dir "$@" ;;
         *) die "unknown delivery '$via'" ;;
     esac
 }

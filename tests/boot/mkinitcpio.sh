@@ -229,6 +229,7 @@ for _a in $(cat /proc/cmdline); do
     esac
 done
 echo "MEMBOOT $TOKEN start case=mkinitcpio kernel=$(uname -r)"
+if [ -d /sys/firmware/efi ]; then emit firmware uefi; else emit firmware bios; fi
 _t0=$(cut -d' ' -f1 /proc/uptime)
 
 # The udev hook: early hook (the daemon), then its run hook.
