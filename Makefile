@@ -59,7 +59,7 @@ bench: deps
 
 demo: deps
 	$(MAKE) all
-	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/demo.sh
+	MEMBOOT_BUILD=$(abspath $(BUILD)) scripts/demo.sh
 
 install: $(TOOLS) $(BUILD)/memdisk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)

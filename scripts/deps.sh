@@ -19,8 +19,11 @@ PACKAGES=(
     mtools dosfstools xorriso cpio busybox-static kmod python3
     binutils coreutils gzip file man-db grub-rescue-pc
     # GRUB's i386-pc modules and grub-mkrescue, for the linux16 boot tests (never
-    # grub-pc: nothing here installs GRUB on the host's disk)
-    grub-pc-bin grub-common
+    # grub-pc: nothing here installs GRUB on the host's disk); GRUB's x86_64-efi
+    # platform too, which the UEFI work needs and the BIOS-only CDs must not mind
+    grub-pc-bin grub-common grub-efi-amd64-bin
+    # OVMF, the UEFI firmware of the boot tests' "ovmf" cases (tests/boot/qemu.py)
+    ovmf
     # live-system boots (issue 5): Debian live-boot through initramfs-tools,
     # dracut's dmsquash-live (dracut-core lives beside initramfs-tools; the
     # `dracut` package would replace it), PXELINUX, and the live root's tools
@@ -113,16 +116,24 @@ resolve_kernel_package() {
     printf '%s\n' "$name"
 }
 
+# newest_deb DIR NAME: print the newest (by version) NAME_*.deb in DIR, if any.
+newest_deb() {
+    local f
+    for f in "$1/$2"_*.deb; do
+        if [[ -e $f ]]; then printf '%s\n' "$f"; fi
+    done | sort -V | tail -n1
+}
+
 # fetch_kernel_deb NAME: make sure a .deb of NAME is in $KDIR; print its path.
 fetch_kernel_deb() {
     local name=$1 deb
-    deb=$(ls -1 "$KDIR/${name}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    deb=$(newest_deb "$KDIR" "$name")
     if [[ -n $deb ]]; then
         printf '%s\n' "$deb"
         return 0
     fi
     # apt may already hold it (the host could have downloaded it before).
-    deb=$(ls -1 /var/cache/apt/archives/"${name}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    deb=$(newest_deb /var/cache/apt/archives "$name")
     if [[ -n $deb ]]; then
         say "copying $(basename "$deb") from the apt cache" >&2
         cp "$deb" "$KDIR/"
@@ -131,7 +142,7 @@ fetch_kernel_deb() {
         (cd "$KDIR" && apt-get download -qq "$name" >/dev/null 2>&1) \
             || { apt_update_once >&2; (cd "$KDIR" && apt-get download -qq "$name" >/dev/null); }
     fi
-    deb=$(ls -1 "$KDIR/${name}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    deb=$(newest_deb "$KDIR" "$name")
     [[ -n $deb ]] || die "download of $name failed"
     printf '%s\n' "$deb"
 }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034
-# common.sh - paths and small helpers shared by media.sh and run.sh (sourced).
+# common.sh - paths and small helpers for the boot tests' shell parts (sourced).
 #
 # Environment:
 #   MEMBOOT_BUILD  folder with our static tools (default: <repo>/build)

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # live.sh - live-system test media: real distribution initramfs generators
 # with memboot's integration added, and live ISOs built around them (sourced
-# by run.sh and demo.sh after media.sh).
+# by images.sh and scripts/demo.sh after media.sh).
 #
 # Shared media in $MEDIA (rebuilt when their inputs change, as in media.sh):
 #   live-root/           busybox root whose /sbin/init is live/init: it says
@@ -37,9 +37,10 @@ host_kernel_ready() {
 
 # build_live_prefix: install memboot into $MEDIA/live-prefix, as a user would.
 build_live_prefix() {
-    local hash
+    local hash integrations
+    mapfile -t integrations < <(find "$REPO/initramfs" -type f | sort)
     hash=$(inputs_hash "$REPO/Makefile" "$BUILD/memdisk" "$BUILD/memdiskfind" "$BUILD/memdisk-attach" \
-        $(find "$REPO/initramfs" -type f | sort))
+        "${integrations[@]}")
     is_fresh live-prefix "$hash" && return 0
     log "media: live-prefix (make install)"
     rm -rf "$MEDIA/live-prefix"

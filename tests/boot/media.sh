@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # media.sh - build the boot-test media in the cache (outside the source tree).
 #
-# Run it to (re)build the shared media; run.sh sources it for the per-case
-# builders.  Shared media live in $MEMBOOT_CACHE/media (default
-# ~/.cache/memboot/media) and are rebuilt only when their inputs change (each has
-# a stamp holding the hash of its inputs: our tools, host files, guest scripts,
-# the kernel version and these scripts):
+# Run it to (re)build the shared media; images.sh, bench/run.sh and the demo
+# source it for its builders.  Shared media live in $MEMBOOT_CACHE/media
+# (default ~/.cache/memboot/media) and are rebuilt only when their inputs
+# change (each has a stamp holding the hash of its inputs: our tools, host
+# files, guest scripts, the kernel version and these scripts):
 #   vmlinuz        Debian's kernel (fetched by scripts/deps.sh)
 #   initrd.gz      busybox initramfs: /init, /cases, our two tools,
 #                  Debian's memdiskfind (+ glibc), the modules the guest needs
@@ -13,10 +13,9 @@
 #   hdd.img        40 MiB MBR disk, one FAT16 partition with SYSLINUX, kernel
 #                  and initramfs (syslinux.cfg is added per case)
 #   floppy.img     1.44 MB floppy whose boot sector prints MEMBOOT-FLOPPY <token>
-# Per-case images (they carry the case name and a token) are made by
-# make_iso, make_hdd and make_floppy, in the run's folder; make_pxe_dir,
-# make_isolinux_outer and make_grub_outer wrap such an ISO for a real boot
-# loader (iPXE, ISOLINUX, GRUB 2) that loads MEMDISK itself.
+# Per-case images (they carry the case name and a token) are made in the
+# run's folder by images.sh from these, with make_iso, make_hdd and
+# make_floppy.
 #
 # Usage: tests/boot/media.sh        build or refresh the shared media
 set -euo pipefail
@@ -344,70 +343,6 @@ make_floppy() {
     off=$(grep -obUa -- "$FLOPPY_TOKEN_PLACEHOLDER" "$out" | head -n1 | cut -d: -f1)
     [[ -n $off ]] || die "no token placeholder in the floppy image"
     printf '%s' "$token" | dd of="$out" bs=1 seek="$off" conv=notrunc status=none
-}
-
-# ---------------------------------------------------------------- real boot loaders
-# Outer media through which a real boot loader loads MEMDISK (LOADER, the
-# loader binary, always named "memdisk" there) with the inner ISO as its
-# initrd and OPTIONS as its command line.  The inner ISO is the one the checks
-# hash; these only wrap it.
-
-# make_pxe_dir DIR LOADER INNER OPTIONS: the TFTP root for QEMU's user-mode
-# network (bootfile=boot.ipxe): an iPXE script, the loader and the inner ISO
-# (hard-linked, as test.iso).  The NIC's iPXE ROM fetches the script, and the
-# names in it are relative to it.
-make_pxe_dir() {
-    local dir=$1 loader=$2 inner=$3 options=$4
-    mkdir -p "$dir" && cp "$loader" "$dir/memdisk" && ln -f "$inner" "$dir/test.iso" &&
-        printf '%s\n' '#!ipxe' "kernel memdisk $options" 'initrd test.iso' 'boot' >"$dir/boot.ipxe"
-}
-
-# make_pxelinux_dir DIR LOADER INNER OPTIONS: the TFTP root for PXELINUX as
-# the network boot loader (bootfile=pxelinux.0): Debian's pxelinux.0 and
-# ldlinux.c32, and pxelinux.cfg/default whose only entry is KERNEL memdisk,
-# INITRD test.iso, APPEND OPTIONS (serial console).  The NIC's iPXE ROM
-# fetches pxelinux.0; PXELINUX then fetches the rest through the ROM's PXE API.
-make_pxelinux_dir() {
-    local dir=$1 loader=$2 inner=$3 options=$4
-    mkdir -p "$dir/pxelinux.cfg" && cp "$loader" "$dir/memdisk" && ln -f "$inner" "$dir/test.iso" &&
-        cp "$PXELINUX_BIN" "$SYSLINUX_BIOS/ldlinux.c32" "$dir/" &&
-        printf '%s\n' "SERIAL 0 115200" "PROMPT 0" "TIMEOUT 0" "DEFAULT x" "LABEL x" \
-            "  KERNEL memdisk" "  INITRD test.iso" "  APPEND $options" >"$dir/pxelinux.cfg/default"
-}
-
-# make_isolinux_outer OUT LOADER INNER OPTIONS: an ISOLINUX CD (serial
-# console) whose only entry is LINUX /memdisk, INITRD /inner.iso, APPEND
-# OPTIONS.  PXELINUX runs the same code to load a kernel and initrd.
-make_isolinux_outer() {
-    local out=$1 loader=$2 inner=$3 options=$4 cfg=$1.cfg
-    printf '%s\n' "SERIAL 0 115200" "PROMPT 0" "TIMEOUT 0" "DEFAULT x" "LABEL x" \
-        "  LINUX /memdisk" "  INITRD /inner.iso" "  APPEND $options" >"$cfg"
-    xorriso -as mkisofs -quiet -o "$out" -V MEMBOOT_OUTER -R \
-        -b isolinux/isolinux.bin -c isolinux/boot.cat \
-        -no-emul-boot -boot-load-size 4 -boot-info-table -graft-points \
-        "isolinux/isolinux.bin=$ISOLINUX_BIN" "isolinux/ldlinux.c32=$SYSLINUX_BIOS/ldlinux.c32" \
-        "isolinux/isolinux.cfg=$cfg" "memdisk=$loader" "inner.iso=$inner" 2>/dev/null ||
-        { rm -f "$cfg"; return 1; }
-    rm -f "$cfg"
-}
-
-# make_grub_outer OUT LOADER INNER OPTIONS: a GRUB 2 (i386-pc) CD made by
-# grub-mkrescue whose only entry is linux16 /memdisk OPTIONS, initrd16
-# /inner.iso, on the serial console.  Only the modules the entry needs (and
-# their dependencies) go in, no locales, fonts or themes: it stays small and
-# quick to build.
-make_grub_outer() {
-    local out=$1 loader=$2 inner=$3 options=$4 tree=$1.d
-    rm -rf "$tree"
-    mkdir -p "$tree/boot/grub"
-    printf '%s\n' "serial --unit=0 --speed=115200" "terminal_output serial console" \
-        "set timeout=0" "menuentry x {" "  linux16 /memdisk $options" "  initrd16 /inner.iso" "}" \
-        >"$tree/boot/grub/grub.cfg"
-    grub-mkrescue --locales= --fonts= --themes= \
-        --install-modules="normal configfile serial terminal linux16 iso9660 biosdisk" \
-        -o "$out" "$tree" "memdisk=$loader" "inner.iso=$inner" >"$out.log" 2>&1 ||
-        { cat "$out.log" >&2; rm -rf "$tree"; return 1; }
-    rm -rf "$tree" "$out.log"
 }
 
 # ---------------------------------------------------------------- all

@@ -18,9 +18,10 @@
 # (the hook's output, the device, the link targets, the sha256 of the
 # device's first LEN bytes), then "MEMBOOT <token> done", and powers off.
 #
-# Sourced by run.sh: medium "mkinitcpio:RULE" (make_mkinitcpio_iso builds the
-# case's ISO with this initramfs instead of the shared one) and the check
-# check_mkinitcpio.  Run directly, it builds the initramfs and prints its path.
+# Sourced by images.sh: image kind "mkinitcpio:RULE" (make_mkinitcpio_iso
+# builds the case's ISO with this initramfs instead of the shared one); the
+# host-side check is check_mkinitcpio in checks.py.  Run directly, it builds
+# the initramfs and prints its path.
 #
 # Media (in $MEDIA/mkinitcpio, rebuilt when an input changes): initrd.gz,
 # iso-tree/ (ISOLINUX, the guest kernel, this initrd.gz).
@@ -228,6 +229,7 @@ for _a in $(cat /proc/cmdline); do
     esac
 done
 echo "MEMBOOT $TOKEN start case=mkinitcpio kernel=$(uname -r)"
+if [ -d /sys/firmware/efi ]; then emit firmware uefi; else emit firmware bios; fi
 _t0=$(cut -d' ' -f1 /proc/uptime)
 
 # The udev hook: early hook (the daemon), then its run hook.
@@ -388,60 +390,15 @@ ensure_mkinitcpio_media() {
     ) 8>"$MEDIA/.mkinitcpio.lock"
 }
 
-# ---------------------------------------------------------------- run.sh
+# ---------------------------------------------------------------- images.sh
 
-# mki_make_iso OUT CFG RULE: make_iso over the mkinitcpio iso-tree.
-mki_make_iso() {
+# make_mkinitcpio_iso OUT CFG RULE: the ISO of image kind mkinitcpio:RULE:
+# as make_iso, but from the mkinitcpio iso-tree (this initramfs); the checks
+# are check_mkinitcpio in checks.py.
+make_mkinitcpio_iso() {
+    ensure_mkinitcpio_media || return 1
     local MEDIA=$MKI_MEDIA
     make_iso "$@"
-}
-
-# make_mkinitcpio_iso RULE: the current case's ISO (medium mkinitcpio:RULE):
-# as iso:RULE, but booting the mkinitcpio image; sets C_IMAGE.
-make_mkinitcpio_iso() {
-    ensure_mkinitcpio_media || { fail "could not build the mkinitcpio initramfs (see harness.log)"; return 1; }
-    boot_cfg "$C_GUEST" "$C_TOKEN" "${C_KARGS[@]}" >"$C_DIR/isolinux.cfg"
-    C_IMAGE=$C_DIR/$C_NAME.iso
-    mki_make_iso "$C_IMAGE" "$C_DIR/isolinux.cfg" "$1"
-}
-
-# check_mkinitcpio[:PREFIX]: memboot's run hook, run as mkinitcpio runs it,
-# said it attached the image as the device memdisk-attach reports (named
-# PREFIX...); once udev settled, /dev/disk/by-label/LABEL and by-uuid/UUID
-# (the ISO's, as blkid reads them on the host) lead to that device; its
-# first LEN bytes hash like the image (zero-padded to LEN); re-probed without
-# 69-memboot.rules an mtdblock device loses the link and a pmem one keeps it.
-# shellcheck disable=SC2034  # C_NOTE is read by run.sh
-check_mkinitcpio() {
-    local prefix=${1:-/dev/} dev label uuid
-    check_guest_ran || return 1
-    dev=${R[dev]:-}
-    [[ ${R[again_rc]:-} == 0 && -n $dev ]] ||
-        fail "memdisk-attach after the hook exited ${R[again_rc]:-?}: ${R[again_err]:-}" || return 1
-    [[ $dev == "$prefix"* ]] || fail "device '$dev' is not ${prefix}*" || return 1
-    [[ ${R[hook_rc]:-} == 0 && ${R[hook_out]:-} == "memboot: memdisk image attached as $dev" ]] ||
-        fail "run_hook (exit ${R[hook_rc]:-?}) said '${R[hook_out]:-}', not that it attached $dev" || return 1
-    grep -aqF "memboot: memdisk image attached as $dev" "$C_DIR/serial.log" ||
-        fail "the hook's line is not on the console" || return 1
-    label=$(blkid -p -o value -s LABEL "${C_RAW:-$C_IMAGE}")
-    uuid=$(blkid -p -o value -s UUID "${C_RAW:-$C_IMAGE}")
-    [[ ${R[label]:-} == "$label" ]] || fail "guest looked for label '${R[label]:-}', the ISO's is '$label'" || return 1
-    [[ ${R[label_link]:-} == "$dev" ]] ||
-        fail "/dev/disk/by-label/$label -> '${R[label_link]:-}', not $dev (labels: ${R[links]:-none})" || return 1
-    [[ ${R[uuid]:-} == "$uuid" && ${R[uuid_link]:-} == "$dev" ]] ||
-        fail "by-uuid: guest uuid '${R[uuid]:-}' -> '${R[uuid_link]:-}', ISO's uuid '$uuid', device $dev" || return 1
-    [[ ${R[len]:-} == "$(image_len)" ]] || fail "memdiskfind length ${R[len]:-?}, expected $(image_len)" || return 1
-    [[ ${R[sha256]:-} == "$(image_sha256)" ]] ||
-        fail "sha256 of $dev differs from the image's${R[read_err]:+ (read error: ${R[read_err]})}" || return 1
-    # Without 69-memboot.rules only pmem (60-persistent-storage.rules) keeps
-    # its link; put back, the rule gives it back.
-    if [[ $dev == /dev/mtdblock* ]]; then
-        [[ -z ${R[norule_link]-x} ]] || fail "without 69-memboot.rules $dev still has by-label/$label (-> '${R[norule_link]:-}')" || return 1
-    else
-        [[ ${R[norule_link]:-} == "$dev" ]] || fail "without 69-memboot.rules $dev lost by-label/$label (-> '${R[norule_link]:-}')" || return 1
-    fi
-    [[ ${R[rule_link]:-} == "$dev" ]] || fail "69-memboot.rules put back: by-label/$label -> '${R[rule_link]:-}'" || return 1
-    C_NOTE="${R[hook_out]}; by-label/$label and by-uuid/$uuid -> $dev after ${R[label_wait]}s; sha256 ok; without our rule: '${R[norule_link]}'; /init ran ${R[boot_s]:-?}s"
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then

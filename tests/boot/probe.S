@@ -1,7 +1,7 @@
 /*
  * probe.S - a boot sector that questions the memdisk it was booted from and
  * prints the answers on the first serial port (direct port I/O), one line
- * each, for run.sh to check:
+ * each, for checks.py to check:
  *   P dl=XX                       the drive it was started from
  *   P 08 NN f=F ax cx dx          INT 13h AH=08h for drive NN (F = CF)
  *   P ic ax cx dx bx es di mdi    the installation check: high words, ES:DI,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """vga.py - wait until text appears on a QEMU guest's VGA text screen.
 
-Used by run.sh for guests that only write to the screen.  Talks to QEMU's
+Used by the boot tests (imported by harness.py: watch()) for guests that only
+write to the screen, by bench/run.sh and by the demo.  Talks to QEMU's
 human monitor on a unix socket (-monitor unix:SOCK,server,nowait), saves the
 text buffer with `pmemsave 0xb8000 4000 "FILE"` (the quotes matter: unquoted,
 the monitor parses '/' as a division), decodes the characters (even bytes,
@@ -91,28 +92,19 @@ def follow(sock_path, timeout):
     return 0
 
 
-def main(argv):
-    if argv[:1] == ["--follow"] and len(argv) == 3:
-        return follow(argv[1], float(argv[2]))
-    quit_after = "--quit" in argv
-    args = [a for a in argv if a != "--quit"]
-    basemem = None
-    if "--basemem" in args:
-        i = args.index("--basemem")
-        basemem = args[i + 1] if i + 1 < len(args) else None
-        del args[i:i + 2]
-    if len(args) != 4 or ("--basemem" in argv and not basemem):
-        print("usage: vga.py [--quit] [--basemem FILE] SOCK NEEDLE TIMEOUT_SECONDS SCREEN",
-              file=sys.stderr)
-        return 2
-    sock_path, needle, timeout, screen_path = args[0], args[1], float(args[2]), args[3]
+def watch(sock_path, needle, timeout, screen_path, basemem=None, quit_after=False,
+          errors=sys.stderr):
+    """Poll the screen until NEEDLE shows or TIMEOUT seconds pass; write the
+    last screen to SCREEN_PATH and, once NEEDLE showed, base memory to
+    BASEMEM; with QUIT_AFTER stop the guest.  Monitor errors are told on
+    ERRORS.  Returns 0 found, 1 not found, 2 monitor error."""
     dump_path = screen_path + ".bin"
     deadline = time.monotonic() + timeout
     try:
         sock = connect(sock_path, deadline)
         read_prompt(sock)
     except OSError as err:
-        print(f"vga.py: monitor {sock_path}: {err}", file=sys.stderr)
+        print(f"vga.py: monitor {sock_path}: {err}", file=errors)
         return 2
     found = False
     text = ""
@@ -133,10 +125,30 @@ def main(argv):
         if quit_after:
             sock.sendall(b"quit\n")
     except OSError as err:
-        print(f"vga.py: monitor: {err}", file=sys.stderr)
+        print(f"vga.py: monitor: {err}", file=errors)
+    finally:
+        sock.close()
     with open(screen_path, "w", encoding="utf-8") as out:
         out.write(text)
     return 0 if found else 1
+
+
+def main(argv):
+    """The command line (see the module's usage)."""
+    if argv[:1] == ["--follow"] and len(argv) == 3:
+        return follow(argv[1], float(argv[2]))
+    quit_after = "--quit" in argv
+    args = [a for a in argv if a != "--quit"]
+    basemem = None
+    if "--basemem" in args:
+        i = args.index("--basemem")
+        basemem = args[i + 1] if i + 1 < len(args) else None
+        del args[i:i + 2]
+    if len(args) != 4 or ("--basemem" in argv and not basemem):
+        print("usage: vga.py [--quit] [--basemem FILE] SOCK NEEDLE TIMEOUT_SECONDS SCREEN",
+              file=sys.stderr)
+        return 2
+    return watch(args[0], args[1], float(args[2]), args[3], basemem, quit_after)
 
 
 if __name__ == "__main__":

@@ -21,10 +21,9 @@
 # MEMBOOT_TIMEOUT (default 180 s).
 set -euo pipefail
 
-# shellcheck source=tests/boot/media.sh
-source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
-# shellcheck source=tests/boot/live.sh
-source "$BOOT_DIR/live.sh"
+# The boot tests' media builders: the live ISO and the TFTP folder.
+# shellcheck source=tests/boot/images.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/boot/images.sh"
 
 TIMEOUT=${MEMBOOT_TIMEOUT:-180}
 DEMO_MEMDISK=${DEMO_MEMDISK:-$MEMBOOT_MEMDISK}
@@ -59,10 +58,10 @@ field() {
 
 # screen_line LINE: stages seen on the screen (the iPXE ROM).
 screen_line() {
-    local line=$1
+    local line=$1 v
     case $line in
         *iPXE*Open\ Source*) once ipxe && stage "the NIC's iPXE ROM is running (PXE boot)" ;;
-        *Configuring*ok*) once dhcp && stage "DHCP: QEMU's server configured $(sed 's/^.*(\([^)]*\)).*$/\1/' <<<"$line")" ;;
+        *Configuring*ok*) once dhcp && v=${line##*(} && stage "DHCP: QEMU's server configured ${v%%)*}" ;;
         *boot.ipxe*ok*) once script && stage "TFTP: boot.ipxe fetched; iPXE runs it: kernel memdisk $DEMO_OPTIONS; initrd live.iso; boot" ;;
         *memdisk*ok*) once memdisk_dl && stage "TFTP: memdisk fetched ($(file_size "$DIR/tftp/memdisk") bytes)" ;;
         *test.iso*ok*) once iso_dl && stage "TFTP: live ISO fetched ($ISO_SIZE bytes); iPXE starts memdisk" ;;
@@ -117,7 +116,7 @@ main() {
     trap 'kill "${qpid:-}" "${vpid:-}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
     TOKEN=$(new_token)
     ISO=$DIR/live.iso
-    LIVE_QUIET= make_live_iso "$ISO" debian "$TOKEN" odd >&2 || die "could not build the live ISO"
+    LIVE_QUIET='' make_live_iso "$ISO" debian "$TOKEN" odd >&2 || die "could not build the live ISO"
     make_pxe_dir "$DIR/tftp" "$DEMO_MEMDISK" "$ISO" "$DEMO_OPTIONS" || die "could not build the TFTP folder"
     ISO_SIZE=$(file_size "$ISO")
 
@@ -127,10 +126,9 @@ main() {
     echo "  network: QEMU's DHCP + TFTP (restrict=on), virtio-net with Debian's iPXE ROM; TCG, 512 MiB"
     : >"$DIR/serial.log"
     T0=$(now_ns) PREV=$T0
-    qemu-system-x86_64 -accel tcg -m 512 -display none -no-reboot -serial "file:$DIR/serial.log" \
-        -monitor "unix:$mon,server,nowait" \
-        -netdev "user,id=n0,restrict=on,tftp=$DIR/tftp,bootfile=boot.ipxe" \
-        -device virtio-net-pci,netdev=n0 -boot n </dev/null >"$DIR/qemu.out" 2>&1 &
+    # The harness's launcher execs QEMU: qpid is QEMU's.
+    python3 "$BOOT_DIR/qemu.py" --ram 512 --serial "$DIR/serial.log" --monitor "$mon" \
+        --tftp "$DIR/tftp" --bootfile boot.ipxe </dev/null >"$DIR/qemu.out" 2>&1 &
     qpid=$!
     stage "QEMU started: no disk, boot from the network"
     python3 "$BOOT_DIR/vga.py" --follow "$mon" "$TIMEOUT" >"$DIR/screen.lines" 2>/dev/null &

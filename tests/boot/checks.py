@@ -1,0 +1,437 @@
+"""checks.py - the host-side checks of the boot tests (the table's check column).
+
+check_NAME(case[, ARG]) is the check "NAME[:ARG]".  It reads what the boot
+left: case.results (the guest's "MEMBOOT <token> key=value" lines; a key the
+guest did not report reads as ""), the serial log, the screen, base memory.
+Each thing it asserts is a need(condition, reason): the first that does not
+hold fails the case with its reason.  It may set case.note for the PASS line.
+"""
+import hashlib
+import os
+import re
+import subprocess
+
+import qemu
+from harness import BUILD, need, parse_found, read_text
+
+FLOPPY_BYTES = 1474560
+
+
+def run_check(case):
+    """Run the case's check."""
+    name, sep, arg = case.check.partition(":")
+    CHECKS[name](case, *([arg] if sep else []))
+
+
+def q(value):
+    """VALUE, or "?" when it is empty (for messages)."""
+    return value or "?"
+
+
+def num(text):
+    """TEXT as a number (decimal, or hex with 0x), None if it is not one."""
+    try:
+        return int(text, 0)
+    except (TypeError, ValueError):
+        return None
+
+
+def image_len(case):
+    """The image length the loader should report: memboot's memdisk reserves
+    and reports whole 4 KiB pages (the tail is zeros, so that
+    phram=memdisk,$(memdiskfind) works on current kernels); SYSLINUX's
+    reports the file's size."""
+    size = os.path.getsize(case.raw or case.image)
+    return (size + 4095) // 4096 * 4096 if case.loader == "memboot" else size
+
+
+def image_sha256(case):
+    """The sha256 of the first image_len bytes the guest should see: the
+    file, then zeros."""
+    digest = hashlib.sha256()
+    with open(case.raw or case.image, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    digest.update(bytes(image_len(case) - os.path.getsize(case.raw or case.image)))
+    return digest.hexdigest()
+
+
+def serial(case):
+    """The case's serial log, without CRs."""
+    return read_text(case.path("serial.log")).replace("\r", "")
+
+
+def first_line(case, prefix):
+    """The first serial line that starts with PREFIX, or ""."""
+    return next((l for l in serial(case).splitlines() if l.startswith(prefix)), "")
+
+
+def guest_ran(case):
+    """The guest reported completion, its case script exited 0, and it ran
+    on the firmware the case names (its /init says which)."""
+    r = case.results
+    want = qemu.FIRMWARE[case.firmware]["guest"]
+    need(r["done"], "guest never printed 'done' (boot failed or timed out)")
+    need(not r["error"], f"guest: {r['error']}")
+    need(r["case_rc"] == "0", f"guest case script exited {q(r['case_rc'])}")
+    need(r["firmware"] == want,
+         f"the guest says it booted on '{q(r['firmware'])}' firmware, expected {want}")
+
+
+def check_find(case):
+    """Our memdiskfind and Debian's agree byte for byte, and found an image
+    as long as the one on the host."""
+    guest_ran(case)
+    r = case.results
+    need(r["ref_rc"] == "0", f"Debian memdiskfind exited {q(r['ref_rc'])}: {r['ref_err']}")
+    need(r["ours_rc"] == "0", f"memdiskfind exited {q(r['ours_rc'])}: {r['ours_err']}")
+    need(r["ours_out_hex"] == r["ref_out_hex"],
+         f"outputs differ: ours '{r['ours_out']}' vs Debian '{r['ref_out']}'")
+    size, found = image_len(case), num(r["ref_out"].partition(",")[2]) or 0
+    need(found == size, f"found length {found}, expected {size} bytes")
+    phram_json(case, found)
+    need(r["nomem_rc"] == "2" and r["ref_nomem_rc"] == "2",
+         f"without /dev/mem: exit {q(r['nomem_rc'])} (Debian's {q(r['ref_nomem_rc'])}), expected 2")
+    need("cannot open /dev/mem" in r["nomem_err"],
+         f"without /dev/mem the message is: {r['nomem_err']}")
+    case.note = r["ours_out"]
+
+
+def check_find_msg(case, text):
+    """check_find, and the loader said TEXT on the serial line."""
+    check_find(case)
+    need(text in serial(case), f"the loader never said '{text}'")
+    case.note += f"; said: {text}"
+
+
+def phram_json(case, length):
+    """--phram names the same range with an erase size that divides LENGTH
+    (when one is given); --json carries the address and length."""
+    r = case.results
+    addr, p = num(r["ref_out"].partition(",")[0]), r["ours_phram_out"]
+    need(r["ours_phram_rc"] == "0" and p.startswith("memdisk,"), f"memdiskfind --phram: '{p}'")
+    _, pa, pl, es = (p.split(",", 3) + ["", ""])[:4]
+    need(num(pa) == addr and num(pl) == length, f"--phram range '{p}' differs from '{r['ref_out']}'")
+    if es:
+        need(num(es) and length % num(es) == 0 and num(es) < 4096,
+             f"--phram erase size {es} does not fit {length}")
+    else:
+        need(length % 4096 == 0, f"--phram gives no erase size for a length of {length}")
+    need(r["ours_json_rc"] == "0", f"memdiskfind --json exited {q(r['ours_json_rc'])}")
+    out = r["ours_json_out"]
+    need(f'"address": {addr},' in out and f'"length": {length},' in out,
+         f"--json lacks address/length: {out}")
+
+
+def check_attach(case, prefix=""):
+    """memdisk-attach made a device (named PREFIX...) whose first LEN bytes
+    hash like the image on the host; a second run names the same device;
+    --detach removes it (pmem, which belongs to the kernel, stays)."""
+    guest_ran(case)
+    r = case.results
+    dev, size, sha = r["dev"], image_len(case), image_sha256(case)
+    need(r["attach_rc"] == "0", f"memdisk-attach exited {q(r['attach_rc'])}: {r['attach_err']}")
+    need(dev and dev.startswith(prefix), f"device '{dev}' is not {prefix}*")
+    need(r["len"] == str(size), f"guest image length {q(r['len'])}, expected {size}")
+    guest = r["sha256"] or "none"
+    read_err = f"; read error: {r['read_err']}" if r["read_err"] else ""
+    need(guest == sha, f"sha256 of {dev} differs from the image's "
+         f"(guest {guest[:12]}, host {sha[:12]}){read_err}")
+    need(r["again_rc"] == "0" and r["again_out"] == dev,
+         f"a second memdisk-attach gave '{r['again_out']}' (exit {q(r['again_rc'])}), not {dev}")
+    need(r["detach_rc"] == "0",
+         f"memdisk-attach --detach {dev} exited {q(r['detach_rc'])}: {r['detach_err']}")
+    after = r["after_detach"]
+    if dev.startswith("/dev/pmem"):
+        need(re.fullmatch(r"[1-9][0-9]*", after), f"pmem device gone after --detach: {after}")
+    else:
+        need(after in ("gone", "0"), f"{dev} still has {q(after)} sectors after --detach")
+    case.note = dev + (f" {case.kargs[-1]}" if case.expect_addr is not None else "")
+
+
+def check_rw(case):
+    """A write through a default (read-only) device is refused; one through a
+    --rw device lands in the image in RAM (read back through nbd)."""
+    guest_ran(case)
+    r = case.results
+    wrote = f"MEMBOOT-RW-{case.token}"
+    need(r["ro_dev"].startswith("/dev/mtdblock"), f"read-only attach gave '{r['ro_dev']}'")
+    need(r["ro_write"] == "refused", f"a write to the read-only {r['ro_dev']} was accepted")
+    need(r["rw_write_rc"] == "0", f"write to --rw {q(r['rw_dev'])} failed: {r['rw_write_err']}")
+    need(r["check_dev"].startswith("/dev/nbd"), f"nbd attach gave '{r['check_dev']}'")
+    need(r["readback"] == wrote,
+         f"read back '{r['readback']}' through {r['check_dev']}, wrote {wrote}")
+    need(r["subst_rc"] == "0" and r["subst_dev"].startswith("/dev/nbd"),
+         f"$(memdisk-attach --backend=nbd 2>&1) gave '{r['subst_dev']}' (exit "
+         f"{q(r['subst_rc'])}): the daemon holds the caller's stderr?")
+    need(r["mismatch_rc"] == "2" and "already attached read-only" in r["mismatch_err"],
+         f"--rw over a read-only nbd device: exit {q(r['mismatch_rc'])}: {r['mismatch_err']}")
+    need(r["foreign_rc"] == "2" and "not made by memdisk-attach" in r["foreign_err"],
+         f"--detach /dev/loop7: exit {q(r['foreign_rc'])}: {r['foreign_err']}")
+    need(r["nbd_detach_rc"] == "0", f"--detach {r['subst_dev']}: {r['nbd_detach_err']}")
+    case.note = (f"ro write refused ({r['ro_write_err']}); --rw write read back through "
+                 f"{r['check_dev']}; mode mismatch and foreign detach refused")
+
+
+def file_dword(path, offset):
+    """The little-endian dword at OFFSET of file PATH, as 8 hex digits."""
+    with open(path, "rb") as f:
+        f.seek(offset)
+        return f"{int.from_bytes(f.read(4), 'little'):08X}"
+
+
+def probe_e820(case):
+    """probe.S's E820 entries: (base, length, type), low dwords."""
+    return [tuple(int(x, 16) for x in line.split()[2:5])
+            for line in serial(case).splitlines() if line.startswith("P e8 ")]
+
+
+def check_probe(case):
+    """What probe.S saw of the memdisk (see its header): booted from 80h; two
+    hard disks; the BIOS's own disk still answers as 81h and reads its own
+    sector; the installation check gives !MEMDISK and an MDI of 30 bytes
+    pointing at the image; CHS and EDD reads return the image's bytes; E820
+    reserves the image and the driver."""
+    def line(prefix):
+        """The first serial line that starts with PREFIX, or ""."""
+        return first_line(case, prefix)
+
+    two_disks = r"f=0 .... .... ..02$"
+    need(case.reached, f"the probe never finished: {'|'.join(serial(case).splitlines()[-3:])}")
+    need(line("P dl=80"), f"booted from {line('P dl=')}")
+    need(re.search(two_disks, line("P 08 80 ")), f"AH=08h on 80h: {line('P 08 80 ')} (want 2 disks)")
+    need(re.search(two_disks, line("P 08 81 ")),
+         f"AH=08h on 81h (the BIOS's disk): {line('P 08 81 ')}")
+    need(line("P rd 81 f=0 4B534452"), f"sector 0 of 81h: {line('P rd 81')} (want RDSK)")
+    need(line(f"P rd 80 f=0 {file_dword(case.image, 0x1B8)}"),
+         f"CHS read of 80h: {line('P rd 80')}")
+    need(line(f"P ed f=0 {file_dword(case.image, 512)}"), f"EDD read of 80h: {line('P ed')}")
+    need(re.fullmatch(r"P 41 f=0 30.. AA55 ...7", line("P 41 ")),
+         f"EDD check (AH=41h): {line('P 41 ')}")
+    need(line("P 48 ") == "P 48 f=0 001E 00004000 0200",
+         f"EDD parameters (AH=48h): {line('P 48 ')} (want 30 bytes, 4000h sectors, 512)")
+    ic = line("P ic ")
+    a, c, d, bb, seg, off, mdi, diskbuf = (ic.split()[2:] + [""] * 8)[:8]
+    need(f"{a} {c} {d} {bb}" == "4D21 4D45 4944 4B53", f"installation check: {ic}")
+    need(mdi[4:8] == "001E", f"MDI does not start with 30 (bytes): {ic}")
+    img, drv = num("0x" + diskbuf), num("0x" + seg)
+    need(img is not None and drv is not None, f"installation check: {ic}")
+    reserved = [(b, l) for b, l, t in probe_e820(case) if t == 2]
+    need(any(b <= img and img + 8388608 <= b + l for b, l in reserved),
+         f"no reserved E820 entry covers the image at {diskbuf}")
+    need(any(b <= drv * 16 < b + l for b, l in reserved),
+         f"no reserved E820 entry covers the driver at {seg}0")
+    case.note = f"image at {diskbuf}, driver at {seg}:{off}, MDI {mdi}"
+
+
+def check_probe_msg(case, text):
+    """The loader said TEXT, and the probe still ran through the memdisk."""
+    said = next((l for l in serial(case).splitlines() if text in l), "")
+    need(said, f"the loader never said '{text}'")
+    need(case.reached, f"the probe never finished after '{text}'")
+    need(first_line(case, "P rd 80 f=0"), f"the disk did not answer: {first_line(case, 'P rd 80')}")
+    case.note = f"{said}; then the ordinary layout: the probe read its disk"
+
+
+def check_probe_mem(case, limit):
+    """check_probe, and mem=LIMIT took effect: no usable E820 entry reaches
+    above LIMIT bytes."""
+    check_probe(case)
+    for b, l, t in probe_e820(case):
+        need(t != 1 or b + l <= int(limit), f"usable RAM {b:08X}+{l:08X} runs past mem={limit}")
+    case.note += f"; no usable RAM above {limit}"
+
+
+def check_pmem(case):
+    """With the pmem option the kernel itself made the image a /dev/pmemN
+    (modules loaded by modalias only), whose first LEN bytes hash as the image
+    and carry its volume label; both finders still find it."""
+    guest_ran(case)
+    r = case.results
+    dev, size = r["dev"], image_len(case)
+    need(dev.startswith("/dev/pmem"), f"no /dev/pmem* (iomem: {r['iomem'] or 'none'})")
+    need(r["len"] == str(size), f"finder length {q(r['len'])}, expected {size}")
+    need(r["sha256"] == image_sha256(case), f"sha256 of {dev} differs from the image's")
+    need(r["label"] == "MEMBOOT_TEST", f"volume label '{r['label']}' on {dev}")
+    need(r["ref_find"] and r["ours_find"] == r["ref_find"],
+         f"finders: ours '{r['ours_find']}', Debian's '{r['ref_find']}'")
+    case.note = f"{dev} ({r['iomem'].split(';')[0]}), label {r['label']}, found at {r['ref_find']}"
+
+
+def check_error(case, text):
+    """The loader printed "memdisk: error: ...TEXT..." and then gave the
+    machine back to the BIOS with INT 18h, which went on to the next boot
+    device: no hang, no silent failure."""
+    log = serial(case).splitlines()
+    line = next((l for l in log if "memdisk: error:" in l), "")
+    need(line, f"no error message; serial: {'|'.join(log[-3:])}")
+    need(text.lower() in line.lower(), f"the message lacks '{text}': {line}")
+    need(case.reached, "no INT 18h after the message")
+    case.note = line
+
+
+def check_screen(case):
+    """The until text appeared on the VGA screen."""
+    screen = read_text(case.path("screen.txt"))
+    need(case.reached,
+         f"'{case.until_text}' never appeared on the screen: {' '.join(screen.split())[:300]}")
+    line = next((l for l in screen.splitlines() if case.until_text in l), "")
+    case.note = "screen: " + re.sub(" +", " ", line)
+
+
+def check_phram_plain(case, want):
+    """Debian live-boot's plain "phram=memdisk,$(memdiskfind)" line.  With
+    SYSLINUX MEMDISK and an ISO whose size is not a multiple of 4 KiB the
+    kernel refuses it (WANT fails: the failure memboot fixes); with memboot's
+    memdisk it gives the image intact (WANT works)."""
+    guest_ran(case)
+    r = case.results
+    if want == "fails":
+        need(not r["dev"] and "not multiple of erasesize" in r["phram_dmesg"],
+             f"phram accepted {r['ref_find']} (dev '{r['dev']}', dmesg: {r['phram_dmesg']})")
+        case.note = f"refused as on Debian 12: {r['phram_dmesg']}"
+        return
+    need(r["phram_rc"] == "0" and r["dev"],
+         f"modprobe phram phram=memdisk,{r['ref_find']} failed: {r['phram_err']}")
+    need(r["sha256"] == image_sha256(case),
+         f"sha256 of {r['dev']} differs from the image's (zero-padded to {q(r['len'])})")
+    case.note = f"phram=memdisk,{r['ref_find']} -> {r['dev']}"
+
+
+def check_tail_refused(case):
+    """SYSLINUX MEMDISK reserves only the image's bytes, so the last 2 KiB of
+    an odd-sized ISO share a page with System RAM, which /dev/mem refuses:
+    the nbd backend must say so (exit 2), not serve a wrong image."""
+    guest_ran(case)
+    r = case.results
+    err = r["attach_err"]
+    need(r["attach_rc"] == "2",
+         f"memdisk-attach exited {q(r['attach_rc'])}, expected 2 (dev '{r['dev']}')")
+    need("share a page with System RAM" in err, f"no clear message: {err}")
+    need("2048 at the end" in err, f"message does not count the 2048 unreachable bytes: {err}")
+    case.note = "refused: 2048 bytes share a page with RAM"
+
+
+def check_none(case):
+    """Without a memdisk both tools say "no image" (exit 1) and memdiskfind
+    --verbose explains why."""
+    guest_ran(case)
+    r = case.results
+    verbose = r["verbose_err"]
+    need(r["find_rc"] == "1", f"memdiskfind exited {q(r['find_rc'])}, expected 1")
+    need(r["attach_rc"] == "1", f"memdisk-attach exited {q(r['attach_rc'])}, expected 1")
+    need(verbose, "memdiskfind --verbose printed nothing on stderr")
+    need(re.search(r"mBFT|no MEMDISK", verbose, re.I),
+         f"--verbose message lacks 'mBFT'/'no MEMDISK': {verbose}")
+    case.note = (f"{r['firmware']} firmware; " if r["firmware"] else "") + f"verbose: {verbose}"
+
+
+def memdiskfind_mem(case, *options):
+    """Our memdiskfind over the guest's base memory saved on the host:
+    (exit status, output)."""
+    proc = subprocess.run([os.path.join(BUILD, "memdiskfind"), *options, "--mem",
+                           case.path("basemem.bin"), "--base", "0"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    return proc.returncode, proc.stdout.strip()
+
+
+def check_vga(case):
+    """The floppy's boot sector printed our token on the screen; then our
+    memdiskfind, run on the host over the guest's base memory saved at that
+    moment, finds the floppy as the loader described it."""
+    need(case.reached, f"'{case.until_text}' never appeared on the VGA screen")
+    dump = case.path("basemem.bin")
+    need(os.path.exists(dump) and os.path.getsize(dump) > 0, "no base-memory dump")
+    rc, out = memdiskfind_mem(case)
+    need(rc == 0, f"memdiskfind --mem on the dump: {out}")
+    found = num(out.partition(",")[2]) or 0
+    if case.image_kind == "isofloppy":
+        # The emulated floppy inside the CD: memboot describes exactly the
+        # floppy; SYSLINUX's disk runs from the floppy to the end of the ISO.
+        if case.loader == "memboot":
+            need(found == FLOPPY_BYTES,
+                 f"memdiskfind --mem found '{out}', expected the {FLOPPY_BYTES}-byte floppy")
+        else:
+            need(found >= FLOPPY_BYTES, f"memdiskfind --mem found '{out}', shorter than the floppy")
+    else:
+        need(found == image_len(case),
+             f"memdiskfind --mem found '{out}', expected {image_len(case)} bytes")
+        _, json = memdiskfind_mem(case, "--json")
+        need('"drive": "floppy"' in json and '"cmdline": "floppy"' in json
+             and '"geometry": {"cylinders": 80, "heads": 2, "sectors": 18' in json,
+             f"memdiskfind --json on the dump: {json}")
+    screen = read_text(case.path("screen.txt"))
+    shown = next((l for l in screen.splitlines() if "MEMBOOT-FLOPPY" in l), "")
+    case.note = f"screen: {shown}; dump: {out}"
+
+
+def check_live(case, prefix="/dev/"):
+    """The live system reached the root in its squashfs, and the root says its
+    medium is a device named PREFIX... whose first LEN bytes hash like the
+    image on the host."""
+    r = case.results
+    medium, found, size = r["medium"], parse_found(r["find"]), image_len(case)
+    need(r["done"], "the live root never said 'done' (boot failed or timed out)")
+    need(r["live_root"].startswith("up"), "no live root")
+    need(medium.startswith(prefix) and medium.endswith(" iso9660"),
+         f"live medium is '{medium}', expected {prefix}* (iso9660)")
+    need(found and found[1] == size,
+         f"memdiskfind in the live root: '{r['find']}', expected length {size}")
+    sha = image_sha256(case)
+    need(r["sha256"] == sha, f"sha256 of {medium.split()[0]} differs from the image's "
+         f"(guest {r['sha256'][:12]}, host {sha[:12]})")
+    secs = f"{case.secs:.1f}" if case.secs is not None else "?"
+    case.note = (f"medium {medium.split()[0]}, root {q(r['root'])}, image "
+                 f"{os.path.getsize(case.image)} bytes; live root done {secs} s after QEMU started")
+
+
+def blkid(path, tag):
+    """The value of TAG (LABEL, UUID) of the file system in PATH."""
+    return subprocess.run(["blkid", "-p", "-o", "value", "-s", tag, path], stdout=subprocess.PIPE,
+                          text=True, check=False).stdout.strip()
+
+
+def check_mkinitcpio(case, prefix="/dev/"):
+    """memboot's run hook, run as mkinitcpio runs it (mkinitcpio.sh), said it
+    attached the image as the device memdisk-attach reports (named
+    PREFIX...); once udev settled, /dev/disk/by-label/LABEL and by-uuid/UUID
+    (the ISO's, as blkid reads them on the host) lead to that device; its
+    first LEN bytes hash like the image; re-probed without 69-memboot.rules
+    an mtdblock device loses the link and a pmem one keeps it."""
+    guest_ran(case)
+    r = case.results
+    dev, iso = r["dev"], case.raw or case.image
+    said = f"memboot: memdisk image attached as {dev}"
+    need(r["again_rc"] == "0" and dev,
+         f"memdisk-attach after the hook exited {q(r['again_rc'])}: {r['again_err']}")
+    need(dev.startswith(prefix), f"device '{dev}' is not {prefix}*")
+    need(r["hook_rc"] == "0" and r["hook_out"] == said,
+         f"run_hook (exit {q(r['hook_rc'])}) said '{r['hook_out']}', not that it attached {dev}")
+    need(said in serial(case), "the hook's line is not on the console")
+    label, uuid = blkid(iso, "LABEL"), blkid(iso, "UUID")
+    need(r["label"] == label, f"guest looked for label '{r['label']}', the ISO's is '{label}'")
+    need(r["label_link"] == dev, f"/dev/disk/by-label/{label} -> '{r['label_link']}', "
+         f"not {dev} (labels: {r['links'] or 'none'})")
+    need(r["uuid"] == uuid and r["uuid_link"] == dev, f"by-uuid: guest uuid '{r['uuid']}' -> "
+         f"'{r['uuid_link']}', ISO's uuid '{uuid}', device {dev}")
+    need(r["len"] == str(image_len(case)),
+         f"memdiskfind length {q(r['len'])}, expected {image_len(case)}")
+    read_err = f" (read error: {r['read_err']})" if r["read_err"] else ""
+    need(r["sha256"] == image_sha256(case), f"sha256 of {dev} differs from the image's{read_err}")
+    # Without 69-memboot.rules only pmem (60-persistent-storage.rules) keeps
+    # its link; put back, the rule gives it back.
+    link = f"by-label/{label} (-> '{r['norule_link']}')"
+    if dev.startswith("/dev/mtdblock"):
+        need("norule_link" in r and not r["norule_link"],
+             f"without 69-memboot.rules {dev} still has {link}")
+    else:
+        need(r["norule_link"] == dev, f"without 69-memboot.rules {dev} lost {link}")
+    need(r["rule_link"] == dev,
+         f"69-memboot.rules put back: by-label/{label} -> '{r['rule_link']}'")
+    case.note = (f"{r['hook_out']}; by-label/{label} and by-uuid/{uuid} -> {dev} after "
+                 f"{r['label_wait']}s; sha256 ok; without our rule: '{r['norule_link']}'; "
+                 f"/init ran {q(r['boot_s'])}s")
+
+
+CHECKS = {name[len("check_"):]: f for name, f in list(globals().items())
+          if name.startswith("check_") and callable(f)}

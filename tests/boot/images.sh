@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# images.sh - per-case boot-test images and the media a real boot loader
+# loads them from; the command-line entry the runner (run.py) calls.
+#
+# The shared media (media.sh, live.sh, mkinitcpio.sh) are built once in the
+# cache; the images made here carry a case's name, token and kernel arguments
+# and go into the case's folder.
+#
+# Usage:
+#   images.sh media
+#       build or refresh the shared media (the runner does this once per run)
+#   images.sh image KIND DIR NAME GUEST TOKEN [KARG...]
+#       build the image of KIND (below) for guest script GUEST in folder DIR;
+#       print "image=PATH" (what the loader is given; empty for none),
+#       "raw=PATH" (the uncompressed image, when PATH is compressed) and
+#       "disk=PATH" (a disk the machine has besides, if any)
+#   images.sh outer VIA OUT LOADER IMAGE OPTIONS
+#       wrap IMAGE for a real boot loader that loads LOADER (as "memdisk")
+#       with IMAGE as its initrd and OPTIONS as its command line: VIA
+#       cd-isolinux or cd-grub (OUT: the outer CD), net-ipxe or net-pxelinux
+#       (OUT: the TFTP folder)
+#   images.sh outer net-ipxe-linux OUT KERNEL INITRD ARGS
+#       the TFTP folder whose iPXE script boots KERNEL with INITRD and ARGS
+#       itself (no memdisk)
+#
+# Image kinds:
+#   iso:RULE         the test ISO (ISOLINUX, test kernel and initramfs), its
+#                    size obeying RULE (media.sh size_rule: odd, even, 2m)
+#   isogz:RULE       that ISO, gzip-compressed (raw: the ISO)
+#   hdd              the 40 MiB SYSLINUX hard disk
+#   floppy           the 1.44 MB floppy whose boot sector prints the token
+#   isofloppy        an ISO whose El Torito image is that floppy (emulation)
+#   probe, probebig  an 8 MiB (500 MiB) disk whose boot sector is probe.S,
+#                    and a 1 MiB disk of the machine's own ("RDSK" at 0x1B8)
+#   bad:KIND         a broken image: none, garbage, tiny, catalog, gzcrc,
+#                    truncated, hugegz
+#   rescue-cd, rescue-floppy   Debian's GRUB rescue images, as shipped
+#   live:FLAVOR:RULE a live ISO (live.sh): FLAVOR debian or dracut
+#   mkinitcpio:RULE  the test ISO booting the mkinitcpio image (mkinitcpio.sh)
+#   -                none (the case boots the test kernel directly)
+set -euo pipefail
+
+# shellcheck source=tests/boot/media.sh
+source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
+# shellcheck source=tests/boot/live.sh
+source "$BOOT_DIR/live.sh"
+# shellcheck source=tests/boot/mkinitcpio.sh
+source "$BOOT_DIR/mkinitcpio.sh"
+
+GRUB_RESCUE=/usr/lib/grub-rescue
+GRUB_BIOS=/usr/lib/grub/i386-pc         # GRUB's BIOS platform (grub-pc-bin)
+
+# ---------------------------------------------------------------- images
+# Each sets IMG (and RAW, DISK when they apply).
+
+# make_isofloppy DIR NAME TOKEN: an ISO whose El Torito boot image is the
+# floppy, in floppy emulation: the memdisk must show the floppy inside the CD.
+make_isofloppy() {
+    local dir=$1 tree=$1/isofloppy
+    mkdir -p "$tree"
+    make_floppy "$tree/boot.img" "$3"
+    IMG=$dir/$2.iso
+    xorriso -as mkisofs -quiet -o "$IMG" -V MEMBOOT_EMU -b boot.img -c boot.cat "$tree"
+    rm -rf "$tree"
+}
+
+# make_probe_media DIR NAME SIZE: a disk of SIZE whose boot code is probe.S
+# (which questions the memdisk through INT 13h and INT 15h and prints the
+# answers on the serial line), and a 1 MiB disk of the machine's own with
+# "RDSK" at 0x1B8.
+make_probe_media() {
+    local dir=$1 tmp=$1/probe-build
+    mkdir -p "$tmp"
+    as --32 -o "$tmp/probe.o" "$BOOT_DIR/probe.S"
+    ld -m elf_i386 -Ttext 0x7c00 --oformat binary -o "$tmp/probe.bin" "$tmp/probe.o"
+    IMG=$dir/$2.img
+    truncate -s 8M "$IMG"
+    dd if="$tmp/probe.bin" of="$IMG" conv=notrunc status=none
+    truncate -s "$3" "$IMG"
+    DISK=$dir/bios-disk.img
+    truncate -s 1M "$DISK"
+    printf 'RDSK' | dd of="$DISK" bs=1 seek=$((0x1b8)) conv=notrunc status=none
+    printf '\x55\xaa' | dd of="$DISK" bs=1 seek=510 conv=notrunc status=none
+}
+
+# make_bad_image KIND DIR NAME TOKEN: a broken image for the error-path cases.
+make_bad_image() {
+    local kind=$1 dir=$2 iso n cache
+    IMG=$dir/$3.img
+    case $kind in
+        none) IMG= ;;
+        garbage) head -c 1048576 /dev/urandom >"$IMG" ;;
+        tiny) head -c 100 /dev/urandom >"$IMG" ;;
+        catalog|gzcrc|truncated)
+            boot_cfg find "$4" >"$dir/isolinux.cfg"
+            iso=$dir/base.iso
+            make_iso "$iso" "$dir/isolinux.cfg" even
+            case $kind in
+                catalog)
+                    # The boot catalog pointer (sector 17, offset 0x47) far past the end.
+                    cp "$iso" "$IMG"
+                    printf '\x00\x00\x10\x00' | dd of="$IMG" bs=1 seek=$((17 * 2048 + 0x47)) conv=notrunc status=none ;;
+                gzcrc)
+                    # A gzip whose CRC-32 (the trailer's first 4 bytes) is wrong.
+                    gzip -1 -c "$iso" >"$IMG"
+                    n=$(file_size "$IMG")
+                    printf '\xde\xad\xbe\xef' | dd of="$IMG" bs=1 seek=$((n - 8)) conv=notrunc status=none ;;
+                truncated)
+                    # The first 40 KiB of an ISO: the catalog is past the end.
+                    head -c 40960 "$iso" >"$IMG" ;;
+            esac
+            rm -f "$iso" ;;
+        hugegz)
+            # 600 MiB of zeros, compressed: more than the guest's RAM once inflated.
+            cache=$MEDIA/zeros-600m.gz
+            if [[ ! -s $cache ]]; then
+                head -c $((600 << 20)) /dev/zero | gzip -1 >"$cache.$$"
+                mv "$cache.$$" "$cache"
+            fi
+            cp "$cache" "$IMG" ;;
+        *) die "unknown bad image '$kind'" ;;
+    esac
+}
+
+# case_image KIND DIR NAME GUEST TOKEN [KARG...]: build the image (see the
+# header) and print image=, raw= and disk=.
+case_image() {
+    local kind=$1 dir=$2 name=$3 guest=$4 token=$5 flavor rule
+    shift 5
+    IMG='' RAW='' DISK=''
+    mkdir -p "$dir"
+    case $kind in
+        iso:*|isogz:*)
+            boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
+            IMG=$dir/$name.iso
+            make_iso "$IMG" "$dir/isolinux.cfg" "${kind#*:}"
+            if [[ $kind == isogz:* ]]; then
+                # The checks compare with the ISO inside.
+                RAW=$IMG IMG=$dir/$name.iso.gz
+                gzip -6 -c "$RAW" >"$IMG"
+            fi ;;
+        hdd)
+            boot_cfg "$guest" "$token" "$@" >"$dir/syslinux.cfg"
+            IMG=$dir/$name.img
+            make_hdd "$IMG" "$dir/syslinux.cfg" ;;
+        floppy) IMG=$dir/$name.img; make_floppy "$IMG" "$token" ;;
+        isofloppy) make_isofloppy "$dir" "$name" "$token" ;;
+        probe) make_probe_media "$dir" "$name" 8M ;;
+        # In a 512 MiB guest there is no 2 MiB-aligned room for 500 MiB
+        # above 16 MiB once the loader is placed.
+        probebig) make_probe_media "$dir" "$name" 500M ;;
+        bad:*) make_bad_image "${kind#bad:}" "$dir" "$name" "$token" ;;
+        rescue-cd) IMG=$GRUB_RESCUE/grub-rescue-cdrom.iso ;;
+        rescue-floppy) IMG=$GRUB_RESCUE/grub-rescue-floppy.img ;;
+        live:*)
+            IFS=: read -r _ flavor rule <<<"$kind"
+            IMG=$dir/$name.iso
+            make_live_iso "$IMG" "$flavor" "$token" "$rule" "$@" || die "could not build the live ISO"
+            ;;
+        mkinitcpio:*)
+            boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
+            IMG=$dir/$name.iso
+            make_mkinitcpio_iso "$IMG" "$dir/isolinux.cfg" "${kind#*:}" ||
+                die "could not build the mkinitcpio initramfs" ;;
+        -) ;;
+        *) die "unknown image kind '$kind'" ;;
+    esac
+    printf 'image=%s\nraw=%s\ndisk=%s\n' "$IMG" "$RAW" "$DISK"
+}
+
+# ---------------------------------------------------------------- real boot loaders
+# Outer media through which a real boot loader loads MEMDISK (LOADER, the
+# loader binary, always named "memdisk" there) with the inner image as its
+# initrd and OPTIONS as its command line.  The inner image is the one the
+# checks hash; these only wrap it.
+
+# make_pxe_dir DIR LOADER INNER OPTIONS: the TFTP root for QEMU's user-mode
+# network (bootfile=boot.ipxe): an iPXE script, the loader and the inner ISO
+# (hard-linked, as test.iso).  The NIC's iPXE ROM fetches the script, and the
+# names in it are relative to it.
+make_pxe_dir() {
+    local dir=$1 loader=$2 inner=$3 options=$4
+    mkdir -p "$dir" && cp "$loader" "$dir/memdisk" && ln -f "$inner" "$dir/test.iso" &&
+        printf '%s\n' '#!ipxe' "kernel memdisk $options" 'initrd test.iso' 'boot' >"$dir/boot.ipxe"
+}
+
+# make_pxelinux_dir DIR LOADER INNER OPTIONS: the TFTP root for PXELINUX as
+# the network boot loader (bootfile=pxelinux.0): Debian's pxelinux.0 and
+# ldlinux.c32, and pxelinux.cfg/default whose only entry is KERNEL memdisk,
+# INITRD test.iso, APPEND OPTIONS (serial console).  The NIC's iPXE ROM
+# fetches pxelinux.0; PXELINUX then fetches the rest through the ROM's PXE API.
+make_pxelinux_dir() {
+    local dir=$1 loader=$2 inner=$3 options=$4
+    mkdir -p "$dir/pxelinux.cfg" && cp "$loader" "$dir/memdisk" && ln -f "$inner" "$dir/test.iso" &&
+        cp "$PXELINUX_BIN" "$SYSLINUX_BIOS/ldlinux.c32" "$dir/" &&
+        printf '%s\n' "SERIAL 0 115200" "PROMPT 0" "TIMEOUT 0" "DEFAULT x" "LABEL x" \
+            "  KERNEL memdisk" "  INITRD test.iso" "  APPEND $options" >"$dir/pxelinux.cfg/default"
+}
+
+# make_isolinux_outer OUT LOADER INNER OPTIONS: an ISOLINUX CD (serial
+# console) whose only entry is LINUX /memdisk, INITRD /inner.iso, APPEND
+# OPTIONS.  PXELINUX runs the same code to load a kernel and initrd.
+make_isolinux_outer() {
+    local out=$1 loader=$2 inner=$3 options=$4 cfg=$1.cfg
+    printf '%s\n' "SERIAL 0 115200" "PROMPT 0" "TIMEOUT 0" "DEFAULT x" "LABEL x" \
+        "  LINUX /memdisk" "  INITRD /inner.iso" "  APPEND $options" >"$cfg"
+    xorriso -as mkisofs -quiet -o "$out" -V MEMBOOT_OUTER -R \
+        -b isolinux/isolinux.bin -c isolinux/boot.cat \
+        -no-emul-boot -boot-load-size 4 -boot-info-table -graft-points \
+        "isolinux/isolinux.bin=$ISOLINUX_BIN" "isolinux/ldlinux.c32=$SYSLINUX_BIOS/ldlinux.c32" \
+        "isolinux/isolinux.cfg=$cfg" "memdisk=$loader" "inner.iso=$inner" ||
+        { rm -f "$cfg"; return 1; }
+    rm -f "$cfg"
+}
+
+# make_grub_outer OUT LOADER INNER OPTIONS: a GRUB 2 CD for BIOS only, made
+# by grub-mkrescue from GRUB's i386-pc platform alone (-d: without it,
+# grub-mkrescue also builds every other platform installed, and the EFI ones
+# have no biosdisk module), whose only entry is linux16 /memdisk OPTIONS,
+# initrd16 /inner.iso, on the serial console.  Only the modules the entry
+# needs (and their dependencies) go in, no locales, fonts or themes: it stays
+# small and quick to build.
+make_grub_outer() {
+    local out=$1 loader=$2 inner=$3 options=$4 tree=$1.d
+    rm -rf "$tree"
+    mkdir -p "$tree/boot/grub"
+    printf '%s\n' "serial --unit=0 --speed=115200" "terminal_output serial console" \
+        "set timeout=0" "menuentry x {" "  linux16 /memdisk $options" "  initrd16 /inner.iso" "}" \
+        >"$tree/boot/grub/grub.cfg"
+    grub-mkrescue -d "$GRUB_BIOS" --locales= --fonts= --themes= \
+        --install-modules="normal configfile serial terminal linux16 iso9660 biosdisk" \
+        -o "$out" "$tree" "memdisk=$loader" "inner.iso=$inner" >"$out.log" 2>&1 ||
+        { cat "$out.log" >&2; rm -rf "$tree"; return 1; }
+    rm -rf "$tree" "$out.log"
+}
+
+# make_ipxe_linux_dir DIR KERNEL INITRD ARGS: the TFTP root whose boot.ipxe
+# boots KERNEL with INITRD and ARGS itself, no memdisk.  "initrd=initrd.gz"
+# is for an EFI iPXE: the kernel's EFI stub loads the initrd named there from
+# the file system iPXE gives it; a BIOS iPXE hands the initrd over itself.
+make_ipxe_linux_dir() {
+    local dir=$1 kernel=$2 initrd=$3 args=$4
+    mkdir -p "$dir" && cp "$kernel" "$dir/vmlinuz" && cp "$initrd" "$dir/initrd.gz" &&
+        printf '%s\n' '#!ipxe' "kernel vmlinuz initrd=initrd.gz $args" 'initrd initrd.gz' 'boot' \
+            >"$dir/boot.ipxe"
+}
+
+# case_outer VIA OUT LOADER IMAGE OPTIONS: the outer medium of VIA.
+case_outer() {
+    local via=$1
+    shift
+    case $via in
+        cd-isolinux) make_isolinux_outer "$@" ;;
+        cd-grub) make_grub_outer "$@" ;;
+        net-ipxe) make_pxe_dir "$@" ;;
+        net-pxelinux) make_pxelinux_dir "$@" ;;
+        net-ipxe-linux) make_ipxe_linux_dir "$@" ;;
+        *) die "unknown delivery '$via'" ;;
+    esac
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    case ${1:-} in
+        media) ensure_media ;;
+        image) shift; case_image "$@" ;;
+        outer) shift; case_outer "$@" ;;
+        *) die "usage: images.sh media | image KIND DIR NAME GUEST TOKEN [KARG...] | outer VIA OUT ..." ;;
+    esac
+fi
