@@ -143,23 +143,32 @@ static void test_drives(void)
 	CHECK_EQ(bios_floppies(0x00c1), 4);
 	CHECK_EQ(bios_floppies(0x00c0), 0);  /* bit 0 clear: none, whatever the count */
 
-	memset(&p, 0, sizeof(p));
-	p.kind = DISKPLAN_FLOPPY;
-	CHECK_EQ(bios_drive_count(&p, 0x0000, 1), 1);
-	CHECK_EQ(bios_drive_count(&p, 0x0041, 1), 3);
-	p.nopass = 1;
-	CHECK_EQ(bios_drive_count(&p, 0x0041, 1), 1);
-	p.nopass = 0;
-	p.kind = DISKPLAN_HARDDISK;
-	p.drive = 0x80;
-	CHECK_EQ(bios_drive_count(&p, 0x0041, 1), 2);
-	CHECK_EQ(bios_drive_count(&p, 0x0041, 0), 1);
-	p.nopassany = 1;
-	CHECK_EQ(bios_drive_count(&p, 0x0041, 3), 1);
-	p.nopassany = 0;
-	p.kind = DISKPLAN_CDROM;
-	p.drive = 0xe0;
-	CHECK_EQ(bios_drive_count(&p, 0x0041, 3), 1);
+	/* kind, drive, nopass, nopassany, equipment word, hard disks: count */
+	static const struct {
+		int kind;
+		uint8_t drive;
+		int nopass, nopassany;
+		uint16_t equipment;
+		uint8_t hd_count, want;
+	} t[] = {
+		{ DISKPLAN_FLOPPY, 0x00, 0, 0, 0x0000, 1, 1 },
+		{ DISKPLAN_FLOPPY, 0x00, 0, 0, 0x0041, 1, 3 },
+		{ DISKPLAN_FLOPPY, 0x00, 1, 0, 0x0041, 1, 1 },
+		{ DISKPLAN_HARDDISK, 0x80, 0, 0, 0x0041, 1, 2 },
+		{ DISKPLAN_HARDDISK, 0x80, 0, 0, 0x0041, 0, 1 },
+		{ DISKPLAN_HARDDISK, 0x80, 0, 1, 0x0041, 3, 1 },
+		{ DISKPLAN_CDROM, 0xe0, 0, 0, 0x0041, 3, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&p, 0, sizeof(p));
+		p.kind = t[i].kind;
+		p.drive = t[i].drive;
+		p.nopass = t[i].nopass;
+		p.nopassany = t[i].nopassany;
+		CHECK_EQ(bios_drive_count(&p, t[i].equipment, t[i].hd_count), t[i].want);
+	}
 
 	options_parse("", &o);
 	CHECK_EQ(bios_floppy_dpt(&o, 0x0000), 1);

@@ -69,22 +69,19 @@ static int nbd_existing(const struct image *im, char *dev, size_t n)
 
 /**
  * Through netlink: the daemon connects the kernel itself and reports the
- * device index the kernel picked on a pipe.
+ * device index the kernel picked on a pipe. @p sv: the socketpair (ours
+ * and the kernel's end), closed here.
  */
-static enum attach_rc attach_netlink(const struct image *im, char *dev, size_t n, char *why,
-				     size_t wn)
+static enum attach_rc attach_netlink(const struct image *im, const int sv[2], char *dev,
+				     size_t n, char *why, size_t wn)
 {
 	struct pollfd pfd;
 	char path[64], name[32];
-	int sv[2], st[2];
+	int st[2];
 	int32_t res = 0;
 	ssize_t got = -1;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		snprintf(why, wn, "socketpair: %s", strerror(errno));
-		return ATTACH_FAILED;
-	}
 	if (pipe2(st, O_CLOEXEC)) {
 		snprintf(why, wn, "pipe: %s", strerror(errno));
 		close(sv[0]);
@@ -137,18 +134,17 @@ static enum attach_rc attach_netlink(const struct image *im, char *dev, size_t n
 	return ATTACH_OK;
 }
 
-/** With the ioctls: we set the device up, a child of the daemon runs NBD_DO_IT. */
-static enum attach_rc attach_ioctl(const struct image *im, char *dev, size_t n, char *why,
-				   size_t wn)
+/**
+ * With the ioctls: we set the device up, a child of the daemon runs
+ * NBD_DO_IT. @p sv: the socketpair, closed here.
+ */
+static enum attach_rc attach_ioctl(const struct image *im, const int sv[2], char *dev,
+				   size_t n, char *why, size_t wn)
 {
 	char path[64], p[96];
-	int sv[2], i, nbdfd;
+	int i, nbdfd;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		snprintf(why, wn, "socketpair: %s", strerror(errno));
-		return ATTACH_FAILED;
-	}
 	nbdfd = nbd_ioctl_setup(im, sv[1], path, sizeof(path), why, wn);
 	if (nbdfd < 0) {
 		close(sv[0]);
@@ -196,7 +192,7 @@ static enum attach_rc nbd_attach(const struct image *im, char *dev, size_t n, ch
 				 size_t wn)
 {
 	struct physmem pm;
-	int err;
+	int sv[2], err;
 
 	/* The server maps the image from /dev/mem: make sure it can. */
 	if (physmem_map(&pm, "/dev/mem", im->addr, im->len, im->rw)) {
@@ -209,11 +205,15 @@ static enum attach_rc nbd_attach(const struct image *im, char *dev, size_t n, ch
 		return ATTACH_UNAVAILABLE;
 	}
 	kmod_load((const char *const[]){ "nbd", NULL });
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		snprintf(why, wn, "socketpair: %s", strerror(errno));
+		return ATTACH_FAILED;
+	}
 	err = nbd_genl_available();
 	if (!err)
-		return attach_netlink(im, dev, n, why, wn);
+		return attach_netlink(im, sv, dev, n, why, wn);
 	vmsg("nbd: no nbd netlink family (%s): using the ioctls", strerror(err));
-	return attach_ioctl(im, dev, n, why, wn);
+	return attach_ioctl(im, sv, dev, n, why, wn);
 }
 
 /**
