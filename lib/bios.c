@@ -10,12 +10,19 @@
 
 #define PAGE 4096u
 
+/** Put back the @p n entries saved in @p saved. */
+static void restore(struct e820_map *m, const struct e820_entry *saved, uint32_t n)
+{
+	memcpy(m->e, saved, n * sizeof(saved[0]));
+	m->n = n;
+}
+
 uint32_t bios_basemem_top(const struct e820_map *m, uint16_t bda_kib)
 {
 	uint32_t top = (uint32_t)bda_kib * 1024;
 	uint64_t low_end = e820_contiguous_end(m, 0);
 
-	if (low_end < top && low_end >= BIOS_BASEMEM_MIN)
+	if (low_end < top && low_end >= BASEMEM_MIN)
 		top = (uint32_t)low_end & ~1023u;
 	return top;
 }
@@ -28,23 +35,21 @@ int bios_place_driver(struct e820_map *m, struct e820_entry *saved, uint32_t top
 	memcpy(saved, m->e, saved_n * sizeof(saved[0]));
 	for (;;) {
 		uint64_t size = fixed + (uint64_t)want * per_entry;
-		uint32_t low, end = top > BIOS_BASEMEM_END ? top : BIOS_BASEMEM_END;
+		uint32_t low, end = top > BASEMEM_TOP ? top : BASEMEM_TOP;
 
-		if (size > top || top - size < BIOS_BASEMEM_MIN)
+		if (size > top || top - size < BASEMEM_MIN)
 			return BIOS_E_NO_ROOM;
 		*base = (top - (uint32_t)size) & ~1023u;
 		low = *base & ~(PAGE - 1);
 		if (e820_set_range(m, low, end - low, E820_RESERVED)) {
-			memcpy(m->e, saved, saved_n * sizeof(saved[0]));
-			m->n = saved_n;
+			restore(m, saved, saved_n);
 			return BIOS_E_MAP_FULL;
 		}
 		if (m->n <= want)
 			return BIOS_OK;
 		/* The reservation added entries: a larger driver, another try. */
 		want = m->n;
-		memcpy(m->e, saved, saved_n * sizeof(saved[0]));
-		m->n = saved_n;
+		restore(m, saved, saved_n);
 	}
 }
 

@@ -17,12 +17,12 @@
 
 #include "diskplan.h"
 #include "e820.h"
+#include "memdisk_abi.h"
 #include "options.h"
 
-/** Base memory the driver must leave below itself (the finder's lower bound). */
-#define BIOS_BASEMEM_MIN 0x10000u
-/** End of conventional memory: the driver's reservation reaches at least here. */
-#define BIOS_BASEMEM_END 0xa0000u
+/* The driver leaves at least BASEMEM_MIN below itself (the finder's lower
+ * bound) and is reserved up to BASEMEM_TOP at least (memdisk_abi.h). */
+
 /** Largest boot image loaded into base memory. */
 #define BIOS_BOOT_MAX 0x80000u
 /** Lowest address boot code may be loaded at (above the BIOS data area). */

@@ -21,7 +21,6 @@ static int plan_eltorito(const uint8_t *img, uint64_t len, struct diskplan *p)
 		return DISKPLAN_E_ELTORITO;
 	}
 	p->eltorito = 1;
-	p->emulation = et.media;
 	p->boot_segment = et.load_segment;
 	if (et.media == ELTORITO_MEDIA_NOEMU) {
 		p->kind = DISKPLAN_CDROM;

@@ -41,7 +41,6 @@ enum diskplan_status {
 struct diskplan {
 	int kind;               /**< enum diskplan_kind */
 	int eltorito;           /**< booted from an El Torito catalog ("iso") */
-	int emulation;          /**< El Torito media type (enum eltorito_media), if eltorito */
 	uint8_t drive;          /**< BIOS drive number: 00h, 80h, E0h, or as forced */
 	uint8_t sector_shift;   /**< 9, or 11 for a CD */
 	uint64_t disk_offset;   /**< where the disk starts in the image */
@@ -62,8 +61,8 @@ struct diskplan {
 };
 
 /**
- * Decide the disk. The EDD rule, in one place: a CD and a hard disk answer
- * the EDD calls unless "noedd" is given, a floppy only with "edd" (as
+ * Decide the disk. The EDD rule, in one place: a CD always answers the EDD
+ * calls, a hard disk unless "noedd" is given, a floppy only with "edd" (as
  * SYSLINUX MEMDISK). A CD is read-only.
  *
  * @param img  the image (after decompression)

@@ -17,13 +17,15 @@
 #ifndef MEMBOOT_E820_H
 #define MEMBOOT_E820_H
 
+/** Bytes of an E820 record as the memdisk INT 15h hook returns it (the
+ *  driver's assembly uses it too: the rest of this header is C only). */
+#define E820_BIOS_RECORD 20
+/** Bytes of an ACPI 3.0 record (with extended attributes). */
+#define E820_BIOS_RECORD_EXT 24
+
+#ifndef __ASSEMBLY__
 #include <stddef.h>
 #include <stdint.h>
-
-/** Bytes of an E820 record as the memdisk INT 15h hook returns it. */
-#define E820_BIOS_RECORD 20u
-/** Bytes of an ACPI 3.0 record (with extended attributes). */
-#define E820_BIOS_RECORD_EXT 24u
 
 /** Address range types. */
 enum e820_type {
@@ -212,5 +214,7 @@ int e820_range_is(const struct e820_map *m, uint64_t base, uint64_t len, uint32_
  * @return E820_OK or E820_E_NOTFOUND (@p cont past the end)
  */
 int e820_bios_record(const struct e820_map *m, uint32_t cont, uint8_t out[20], uint32_t *next);
+
+#endif /* !__ASSEMBLY__ */
 
 #endif /* MEMBOOT_E820_H */

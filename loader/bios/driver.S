@@ -8,6 +8,7 @@
  * frame on its stack and changed there (the frame layout is below).
  */
 #include "driver.h"
+#include "e820.h"
 #include "layout.h"
 #include "memdisk_abi.h"
 
@@ -651,7 +652,7 @@ drv_int15:
 e820:
 	cmpl	$0x534d4150, %edx	/* 'SMAP' */
 	jne	e820_bad
-	cmpl	$DRV_E820_RECORD, %ecx
+	cmpl	$E820_BIOS_RECORD, %ecx
 	jb	e820_bad
 	cmpl	%cs:drv_e820_count, %ebx
 	jae	e820_bad
@@ -660,9 +661,9 @@ e820:
 	pushl	%edi
 	pushw	%cs
 	popw	%ds
-	imulw	$DRV_E820_RECORD, %bx, %si
+	imulw	$E820_BIOS_RECORD, %bx, %si
 	addw	$drv_e820_map, %si
-	movw	$DRV_E820_RECORD, %cx
+	movw	$E820_BIOS_RECORD, %cx
 	cld
 	rep movsb
 	popl	%edi
@@ -673,7 +674,7 @@ e820:
 	jb	1f
 	xorl	%ebx, %ebx		/* that was the last one */
 1:	movl	$0x534d4150, %eax
-	movl	$DRV_E820_RECORD, %ecx
+	movl	$E820_BIOS_RECORD, %ecx
 	clc
 	jmp	ret15
 e820_bad:

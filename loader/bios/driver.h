@@ -24,9 +24,6 @@
 #define COPY_RAW        2       /* its own trip to protected mode */
 #define COPY_BIGRAW     3       /* the same, leaving 4 GiB segment limits */
 
-/* Bytes of one memory-map record the INT 15h AX=E820h hook returns. */
-#define DRV_E820_RECORD 20
-
 #ifndef __ASSEMBLY__
 /* Offsets inside the driver (symbols of driver.S). */
 extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_image_base[],

@@ -14,9 +14,6 @@
 #include "mbft.h"
 #include "memdisk_abi.h"
 
-_Static_assert(DRV_E820_RECORD == E820_BIOS_RECORD,
-	       "the driver serves e820_bios_record()'s records");
-
 /** A field of the driver copy at @p base. */
 #define DRV(type, base, sym) (*(type *)lin((base) + (uint32_t)(sym)))
 
@@ -101,10 +98,10 @@ void install_driver(const struct install *in, struct installed *out)
 	for (i = 0; i < in->e820->n; i++) {
 		uint32_t next;
 
-		e820_bios_record(in->e820, i, map + i * DRV_E820_RECORD, &next);
+		e820_bios_record(in->e820, i, map + i * E820_BIOS_RECORD, &next);
 	}
 	DRV(uint32_t, base, drv_e820_count) = in->e820->n;
-	cl = (char *)(map + in->e820->n * DRV_E820_RECORD);
+	cl = (char *)(map + in->e820->n * E820_BIOS_RECORD);
 	memcpy(cl, in->cmdline, strlen(in->cmdline) + 1);
 
 	/* The tables other tools look for. */

@@ -50,7 +50,7 @@ struct installed {
 /** The driver's DF_* flags for a disk plan. */
 uint8_t install_flags(const struct diskplan *p);
 
-/** The driver's size besides its copy of the memory map (DRV_E820_RECORD an entry). */
+/** The driver's size besides its copy of the memory map (E820_BIOS_RECORD an entry). */
 uint32_t install_fixed_bytes(const char *cmdline);
 
 /**

@@ -31,7 +31,7 @@
 #define PAGE 4096u
 #define MIB2 0x200000u
 
-/** The image as the boot loader handed it over, then as the disk. */
+/** The image as the boot loader handed it over, then inflated. */
 struct image {
 	uint32_t addr;          /**< physical address */
 	uint32_t len;           /**< bytes */
@@ -146,15 +146,14 @@ static void inflate_image(struct image *im)
 	struct progress pr = { -1 };
 	size_t out_len = 0;
 	uint64_t dst, t0;
-	int zip = 0, rc;
+	int zip = !gzip_detect(in, im->len), rc;
 
-	if (!gzip_detect(in, im->len) && !zip_detect(in, im->len))
+	if (zip && !zip_detect(in, im->len))
 		return;
-	if (gzip_detect(in, im->len)) {
+	if (!zip) {
 		if (gzip_isize(in, im->len, &usize))
 			die("the gzip image is truncated (no trailer)");
 	} else {
-		zip = 1;
 		if (zip_usize(in, im->len, &usize))
 			die("the zip image is damaged (bad local header)");
 	}
@@ -218,23 +217,22 @@ static void plan_disk(const struct image *im, struct diskplan *p)
  * 2 MiB multiple, and return that padded size; Linux makes such an E820
  * type-12 range /dev/pmemN. 0 when there is no room (the caller falls back).
  */
-static uint64_t place_pmem(struct image *disk, uint64_t bytes, uint32_t *boot_src)
+static uint64_t place_pmem(uint32_t *disk, uint64_t bytes, uint32_t *boot_src)
 {
 	uint64_t size = (bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1), dst;
 
-	if (!(disk->addr % MIB2) && e820_range_is(&e820, disk->addr, size, E820_RAM)) {
-		dst = disk->addr;
+	if (!(*disk % MIB2) && e820_range_is(&e820, *disk, size, E820_RAM)) {
+		dst = *disk;
 	} else {
 		/* The disk itself is still RAM here, so the move may overlap it. */
 		if (e820_find_top(&e820, size, MIB2, 0x1000000, 0x100000000ull, &dst))
 			return 0;
-		con_printf("memdisk: pmem: moving the disk from %x to %x\n", disk->addr,
-			   (uint32_t)dst);
-		memmove(lin((uint32_t)dst), lin(disk->addr), (uint32_t)bytes);
-		*boot_src = *boot_src - disk->addr + (uint32_t)dst;
-		disk->addr = (uint32_t)dst;
+		con_printf("memdisk: pmem: moving the disk from %x to %x\n", *disk, (uint32_t)dst);
+		memmove(lin((uint32_t)dst), lin(*disk), (uint32_t)bytes);
+		*boot_src = *boot_src - *disk + (uint32_t)dst;
+		*disk = (uint32_t)dst;
 	}
-	memset(lin(disk->addr + (uint32_t)bytes), 0, (uint32_t)(size - bytes));
+	memset(lin(*disk + (uint32_t)bytes), 0, (uint32_t)(size - bytes));
 	return size;
 }
 
@@ -245,7 +243,7 @@ static uint64_t place_pmem(struct image *disk, uint64_t bytes, uint32_t *boot_sr
  * reaches every byte (a trailing zero sector is harmless to an ISO or a
  * disk). With pmem, 2 MiB-aligned and E820 type 12. Then mem=.
  */
-static void place_disk(struct image *disk, const struct diskplan *p, uint32_t *boot_src,
+static void place_disk(uint32_t *disk, const struct diskplan *p, uint32_t *boot_src,
 		       uint32_t *sectors)
 {
 	uint64_t rlen = page_up(p->disk_bytes), pmem_size = 0;
@@ -257,23 +255,23 @@ static void place_disk(struct image *disk, const struct diskplan *p, uint32_t *b
 				   "using the ordinary reserved layout\n",
 				   (uint32_t)(((p->disk_bytes + MIB2 - 1) & ~(uint64_t)(MIB2 - 1)) >> 20));
 	}
-	if (disk->addr + rlen > 0x100000000ull)
+	if (*disk + rlen > 0x100000000ull)
 		die("the image's last page runs past 4 GiB");
 	if (rlen > p->disk_bytes) {
-		if (!e820_range_is(&e820, disk->addr, rlen, E820_RAM) &&
-		    !e820_range_is(&e820, disk->addr + p->disk_bytes, rlen - p->disk_bytes,
+		if (!e820_range_is(&e820, *disk, rlen, E820_RAM) &&
+		    !e820_range_is(&e820, *disk + p->disk_bytes, rlen - p->disk_bytes,
 				   E820_RAM))
 			die("no room to round the image up to a whole page");
-		memset(lin(disk->addr + (uint32_t)p->disk_bytes), 0,
+		memset(lin(*disk + (uint32_t)p->disk_bytes), 0,
 		       (uint32_t)(rlen - p->disk_bytes));
 	}
 	*sectors = (uint32_t)(rlen >> p->sector_shift);
-	if (e820_set_range(&e820, disk->addr, pmem_size ? pmem_size : rlen,
+	if (e820_set_range(&e820, *disk, pmem_size ? pmem_size : rlen,
 			   pmem_size ? E820_PRAM : E820_RESERVED))
 		die("the memory map is full");
 	if (pmem_size)
 		con_printf("memdisk: pmem: %x-%x is legacy persistent memory (E820 type 12)\n",
-			   disk->addr, (uint32_t)(disk->addr + pmem_size - 1));
+			   *disk, (uint32_t)(*disk + pmem_size - 1));
 	if (opt.mem_given && e820_limit_ram(&e820, opt.mem))
 		die("mem=: the memory map is full");
 }
@@ -283,7 +281,7 @@ static uint32_t place_driver(uint16_t bda_kib)
 {
 	uint32_t top = bios_basemem_top(&e820, bda_kib), base;
 	int rc = bios_place_driver(&e820, e820_scratch, top, install_fixed_bytes(cmdline),
-				   DRV_E820_RECORD, &base);
+				   E820_BIOS_RECORD, &base);
 
 	if (rc == BIOS_E_NO_ROOM)
 		die("not enough base memory for the driver (%u KiB free)", bda_kib);
@@ -368,7 +366,7 @@ void loader_main(uint32_t setup) __attribute__((noreturn));
 void loader_main(uint32_t setup)
 {
 	uint16_t bda_kib = *(volatile uint16_t *)lin(BDA_BASEMEM_KIB);
-	struct image im, disk;
+	struct image im;
 	struct diskplan plan;
 	struct install in;
 	struct installed out;
@@ -384,11 +382,9 @@ void loader_main(uint32_t setup)
 	plan_disk(&im, &plan);
 
 	memset(&in, 0, sizeof(in));
-	disk.addr = im.addr + (uint32_t)plan.disk_offset;
-	disk.len = (uint32_t)plan.disk_bytes;
+	in.image_addr = im.addr + (uint32_t)plan.disk_offset;
 	boot_src = im.addr + (uint32_t)plan.boot_offset;
-	place_disk(&disk, &plan, &boot_src, &in.sectors);
-	in.image_addr = disk.addr;
+	place_disk(&in.image_addr, &plan, &boot_src, &in.sectors);
 	in.base = place_driver(bda_kib);
 	describe_driver(&in, &plan);
 

@@ -32,7 +32,7 @@ static void test_cdrom(void)
 	CHECK_EQ(plan(iso, len, "iso", &p), DISKPLAN_OK);
 	CHECK_EQ(p.kind, DISKPLAN_CDROM);
 	CHECK(p.eltorito);
-	CHECK_EQ(p.emulation, ELTORITO_MEDIA_NOEMU);
+	CHECK_EQ(p.spec_packet[1], ELTORITO_MEDIA_NOEMU);
 	CHECK_EQ(p.drive, 0xe0);
 	CHECK_EQ(p.sector_shift, 11);
 	CHECK_EQ(p.disk_offset, 0);
