@@ -1,6 +1,6 @@
 # memboot: build, test, install.
 #
-#   make            build/memdisk, build/memdiskfind, build/memdisk-attach,
+#   make            build/memdisk, build/memdisk.efi, build/memdiskfind, build/memdisk-attach,
 #                   and the check that lib/ builds freestanding
 #   make check      install test dependencies, then unit, fuzz and boot tests
 #   make demo       network boot of a live ISO through memboot in QEMU, narrated
@@ -9,6 +9,7 @@
 # Three rooms, each with its own fragment:
 #   lib/lib.mk            freestanding C the loaders share (and its check)
 #   loader/bios/bios.mk   the BIOS memdisk (16-bit assembly + 32-bit C)
+#   loader/efi/efi.mk     memdisk.efi, the UEFI loader (clang + lld-link, PE32+)
 #   tools/tools.mk        memdiskfind and memdisk-attach (static, musl)
 #   tests/tests.mk        unit tests, fuzzers, boot tests, install test
 
@@ -33,13 +34,14 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 
 include lib/lib.mk
 include loader/bios/bios.mk
+include loader/efi/efi.mk
 include tools/tools.mk
 include tests/tests.mk
 
-all: $(TOOLS) $(BUILD)/memdisk lib-check sizes
+all: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi lib-check sizes
 
-sizes: $(TOOLS) $(BUILD)/memdisk
-	@for f in $(TOOLS) $(BUILD)/memdisk; do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done
+sizes: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
+	@for f in $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi; do printf '%-24s %7d bytes\n' "$$f" "$$(stat -c %s $$f)"; done
 
 deps:
 	@scripts/deps.sh
@@ -61,10 +63,11 @@ demo: deps
 	$(MAKE) all
 	MEMBOOT_BUILD=$(abspath $(BUILD)) scripts/demo.sh
 
-install: $(TOOLS) $(BUILD)/memdisk
+install: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(BUILD)/memdisk $(DESTDIR)$(LIBDIR)/memdisk
+	install -m 0644 $(BUILD)/memdisk.efi $(DESTDIR)$(LIBDIR)/memdisk.efi
 	install -m 0644 docs/man/memdiskfind.1 docs/man/memdisk-attach.1 $(DESTDIR)$(MANDIR)/man1/
 	# mkinitcpio (Arch; HOOKS=(... udev memboot archiso ...)): PREFIX=/usr gives /usr/lib/initcpio.
 	install -d $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks $(DESTDIR)$(INITCPIODIR)/udev
@@ -85,7 +88,7 @@ install: $(TOOLS) $(BUILD)/memdisk
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memdiskfind $(DESTDIR)$(BINDIR)/memdisk-attach
-	rm -f $(DESTDIR)$(LIBDIR)/memdisk
+	rm -f $(DESTDIR)$(LIBDIR)/memdisk $(DESTDIR)$(LIBDIR)/memdisk.efi
 	rm -f $(DESTDIR)$(INITCPIODIR)/install/memboot $(DESTDIR)$(INITCPIODIR)/hooks/memboot $(DESTDIR)$(INITCPIODIR)/udev/69-memboot.rules
 	rm -f $(DESTDIR)$(ITDIR)/hooks/memboot $(DESTDIR)$(ITDIR)/scripts/init-premount/memboot
 	rm -f $(DESTDIR)$(DRACUTDIR)/module-setup.sh $(DESTDIR)$(DRACUTDIR)/memboot-queue.sh \

@@ -38,7 +38,7 @@ $(BUILD)/lib-x86_64/%.o: lib/%.c $(LIB_HDR)
 	@$(FREE_CC) $(LIB_X64_CFLAGS) $(LIB_OPT) -c -o $@ $<
 
 .PHONY: lib-check
-lib-check: $(BUILD)/lib-check.stamp
+lib-check: $(BUILD)/lib-check.stamp $(BUILD)/lib-efi-check.stamp
 
 $(BUILD)/lib-check.stamp: $(LIB_I386_OBJ) $(LIB_X64_OBJ) lib/libc.h scripts/check-freestanding.sh
 	@scripts/check-freestanding.sh lib/libc.h i386 $(LIB_I386_OBJ)

@@ -38,6 +38,20 @@ void mbft_build(struct mbft *t, uint32_t safe_hook, const struct mdi *mdi)
 	mbft_set_checksum(t, t->length);
 }
 
+void mbft_build64(struct mbft64 *t, uint32_t safe_hook, const struct mdi *mdi, uint64_t base,
+		  uint64_t size)
+{
+	mbft_build(&t->classic, safe_hook, mdi);
+	t->classic.mdi.diskbuf = 0;
+	t->classic.mdi.disksize = 0;
+	t->classic.length = sizeof(*t);
+	memcpy(t->ext.signature, MBFT_EXT_SIGNATURE, 4);
+	t->ext.bytes = MBFT_EXT_BYTES;
+	t->ext.base = base;
+	t->ext.size = size;
+	mbft_set_checksum(t, t->classic.length);
+}
+
 void mbft_build_safe_hook(struct safe_hook *sh, uint32_t old_int13, uint32_t mbft_addr)
 {
 	memset(sh->signature, 0, sizeof(*sh) - sizeof(sh->jump));

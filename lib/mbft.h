@@ -22,6 +22,14 @@
  */
 void mbft_build(struct mbft *t, uint32_t safe_hook, const struct mdi *mdi);
 
+/**
+ * Fill in an mBFT with memboot's 64-bit extension (struct mbft64) for an
+ * image at @p base of @p size bytes; the MDI's diskbuf and disksize are
+ * set to 0 (see struct mbft_ext).
+ */
+void mbft_build64(struct mbft64 *t, uint32_t safe_hook, const struct mdi *mdi, uint64_t base,
+		  uint64_t size);
+
 /** Recompute the checksum of a table of @p length bytes at @p t. */
 void mbft_set_checksum(void *t, uint32_t length);
 

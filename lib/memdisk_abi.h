@@ -32,7 +32,13 @@
 /* ---- MDI: MEMDISK info ---- */
 
 #define MDI_BYTES           30         /* size of the MDI this header describes */
+#define MBFT_EXT_SIGNATURE  "MB64"     /* memboot's 64-bit extension (struct mbft_ext) */
+#define MBFT_EXT_BYTES      24
 #define MDI_MIN_BYTES       26         /* MBFT_MIN_BYTES - MBFT_HEADER_BYTES */
+/* The MDI version memboot reports: above SYSLINUX's last release (6.04),
+ * so that tools testing for features by version see all of them. */
+#define MDI_VERSION_MAJOR   6
+#define MDI_VERSION_MINOR   5
 
 /* ---- Safe hook: at the INT 13h entry point of the resident driver ---- */
 
@@ -104,7 +110,29 @@ struct safe_hook {
 	uint32_t mbft;          /**< +27 physical address of the mBFT */
 } __attribute__((packed));
 
+/**
+ * memboot's extension for an image above 4 GiB (memdisk.efi), which the
+ * MDI's 32-bit fields cannot describe: the mBFT carries this block after the
+ * MDI, its length grows by MBFT_EXT_BYTES, and the MDI's diskbuf and
+ * disksize are 0. SYSLINUX's memdiskfind wants a length of exactly
+ * MBFT_HEADER_BYTES + MDI bytes, so it finds nothing (its right answer:
+ * it could not print the address); memboot's finder reads the block.
+ */
+struct mbft_ext {
+	char signature[4];      /**< +0  "MB64" */
+	uint32_t bytes;         /**< +4  MBFT_EXT_BYTES */
+	uint64_t base;          /**< +8  physical address of the image */
+	uint64_t size;          /**< +16 its size in bytes (whole pages) */
+} __attribute__((packed));
+
+/** An mBFT with the extension. */
+struct mbft64 {
+	struct mbft classic;
+	struct mbft_ext ext;
+} __attribute__((packed));
+
 _Static_assert(sizeof(struct mdi) == MDI_BYTES, "MDI layout");
+_Static_assert(sizeof(struct mbft_ext) == MBFT_EXT_BYTES, "mBFT extension layout");
 _Static_assert(sizeof(struct mbft) == MBFT_HEADER_BYTES + MDI_BYTES, "mBFT layout");
 _Static_assert(sizeof(struct safe_hook) == SAFE_HOOK_BYTES, "safe hook layout");
 _Static_assert(offsetof(struct safe_hook, old_int13) == SAFE_HOOK_OLD_INT13, "safe hook layout");

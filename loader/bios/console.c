@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 
+#include "fmt.h"
 #include "libc.h"
 #include "io.h"
 #include "loader.h"
@@ -42,76 +43,16 @@ void con_puts(const char *s)
 		con_putc(*s++);
 }
 
-/** Print @p v in base @p base, at least @p width digits, padded with @p pad. */
-static void put_num(uint64_t v, unsigned base, int width, char pad)
+/** fmt_vformat's sink: the console. */
+static void con_sink(char c, void *ctx)
 {
-	char buf[24];
-	int n = 0;
-
-	do {
-		buf[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (n < width--)
-		con_putc(pad);
-	while (n)
-		con_putc(buf[--n]);
+	(void)ctx;
+	con_putc(c);
 }
 
-/** printf with %s %c %d %u %x %llu %llx %% (and widths like %08x). */
 static void vprint(const char *fmt, va_list ap)
 {
-	for (; *fmt; fmt++) {
-		int width = 0, ll = 0;
-		char pad = ' ';
-
-		if (*fmt != '%') {
-			con_putc(*fmt);
-			continue;
-		}
-		fmt++;
-		if (*fmt == '0')
-			pad = '0';
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		while (*fmt == 'l') {
-			ll++;
-			fmt++;
-		}
-		switch (*fmt) {
-		case 's':
-			con_puts(va_arg(ap, const char *));
-			break;
-		case 'c':
-			con_putc((char)va_arg(ap, int));
-			break;
-		case 'd': {
-			long long v = ll >= 2 ? va_arg(ap, long long) : va_arg(ap, int);
-
-			if (v < 0) {
-				con_putc('-');
-				v = -v;
-			}
-			put_num((uint64_t)v, 10, width, pad);
-			break;
-		}
-		case 'u':
-			put_num(ll >= 2 ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned),
-				10, width, pad);
-			break;
-		case 'x':
-			put_num(ll >= 2 ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned),
-				16, width, pad);
-			break;
-		case '%':
-			con_putc('%');
-			break;
-		default:
-			con_putc('%');
-			con_putc(*fmt);
-			break;
-		}
-	}
+	fmt_vformat(con_sink, NULL, fmt, ap);
 }
 
 void con_printf(const char *fmt, ...)

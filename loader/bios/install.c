@@ -106,8 +106,8 @@ void install_driver(const struct install *in, struct installed *out)
 
 	/* The tables other tools look for. */
 	memset(&mdi, 0, sizeof(mdi));
-	mdi.version_major = MEMBOOT_MDI_MAJOR;
-	mdi.version_minor = MEMBOOT_MDI_MINOR;
+	mdi.version_major = MDI_VERSION_MAJOR;
+	mdi.version_minor = MDI_VERSION_MINOR;
 	mdi.diskbuf = in->image_addr;
 	mdi.disksize = in->sectors;
 	mdi.cmdline_seg = seg;

@@ -13,11 +13,6 @@
 #include "driver.h"
 #include "e820.h"
 
-/* The MDI version memboot reports: above SYSLINUX's last release (6.04),
- * so that tools testing for features by version see all of them. */
-#define MEMBOOT_MDI_MAJOR 6
-#define MEMBOOT_MDI_MINOR 5
-
 /** Everything the driver is told. */
 struct install {
 	uint32_t base;            /**< where it goes (1 KiB aligned, bios_place_driver) */

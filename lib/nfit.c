@@ -1,0 +1,197 @@
+/**
+ * @file nfit.c
+ *
+ * NFIT and SSDT building and NFIT reading (see nfit.h).
+ */
+#include "nfit.h"
+
+#include "libc.h"
+
+#define NFIT_TYPE_SPA 0
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	return get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+uint8_t acpi_sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+void acpi_set_checksum(uint8_t *t, uint32_t length)
+{
+	t[9] = 0;
+	t[9] = (uint8_t)-acpi_sum(t, length);
+}
+
+/** An ACPI header: signature, length, revision, OEM fields; checksum left 0. */
+static void header(uint8_t *t, const char sig[4], uint32_t length, uint8_t revision)
+{
+	memset(t, 0, ACPI_HEADER_BYTES);
+	memcpy(t, sig, 4);
+	put32(t + 4, length);
+	t[8] = revision;
+	memcpy(t + 10, "MEMBOT", 6);         /* OEM ID */
+	memcpy(t + 16, "MEMDISK ", 8);       /* OEM table ID */
+	put32(t + 24, 1);                    /* OEM revision */
+	memcpy(t + 28, "MBOT", 4);           /* creator ID */
+	put32(t + 32, 1);                    /* creator revision */
+}
+
+/** One SPA range structure with index @p index. */
+static void spa(uint8_t *s, uint16_t index, uint64_t base, uint64_t size, const uint8_t type[16])
+{
+	memset(s, 0, NFIT_SPA_BYTES);
+	put16(s, NFIT_TYPE_SPA);
+	put16(s + 2, NFIT_SPA_BYTES);
+	put16(s + 4, index);
+	/* flags 0, proximity domain 0 (not valid) */
+	memcpy(s + 16, type, 16);
+	put64(s + 32, base);
+	put64(s + 40, size);
+	put64(s + 48, NFIT_MAPPING_WB);
+}
+
+void nfit_build(uint8_t *out, uint64_t base, uint64_t size, const uint8_t type[16])
+{
+	header(out, "NFIT", NFIT_ONE_RANGE_BYTES, 1);
+	memset(out + ACPI_HEADER_BYTES, 0, 4);
+	spa(out + NFIT_FIRST_STRUCTURE, 1, base, size, type);
+	acpi_set_checksum(out, NFIT_ONE_RANGE_BYTES);
+}
+
+/**
+ * Walk the structures of an NFIT: call @p fn for each SPA range.
+ *
+ * @return 0, or -1 when malformed
+ */
+static int walk(const uint8_t *nfit, size_t len,
+		void (*fn)(const uint8_t *s, void *ctx), void *ctx)
+{
+	uint32_t tlen, off;
+
+	if (!nfit || len < NFIT_FIRST_STRUCTURE || memcmp(nfit, "NFIT", 4) != 0)
+		return -1;
+	tlen = get32(nfit + 4);
+	if (tlen < NFIT_FIRST_STRUCTURE || tlen > len)
+		return -1;
+	for (off = NFIT_FIRST_STRUCTURE; off < tlen;) {
+		uint16_t type, slen;
+
+		if (tlen - off < 4)
+			return -1;
+		type = get16(nfit + off);
+		slen = get16(nfit + off + 2);
+		if (slen < 4 || slen > tlen - off)
+			return -1;
+		if (type == NFIT_TYPE_SPA) {
+			if (slen < NFIT_SPA_BYTES)
+				return -1;
+			if (fn)
+				fn(nfit + off, ctx);
+		}
+		off += slen;
+	}
+	return 0;
+}
+
+struct overlap_ctx {
+	uint64_t base, size;
+	int count, exact;
+	uint16_t max_index;
+};
+
+static void overlap_fn(const uint8_t *s, void *ctx)
+{
+	struct overlap_ctx *c = ctx;
+	uint64_t b = get64(s + 32), n = get64(s + 40);
+	uint16_t index = get16(s + 4);
+
+	if (index > c->max_index)
+		c->max_index = index;
+	if (!n || !c->size)
+		return;
+	/* [b, b+n) and [base, base+size) overlap (written to avoid overflow) */
+	if (b <= c->base + (c->size - 1) && c->base <= b + (n - 1)) {
+		c->count++;
+		if (b == c->base && n == c->size)
+			c->exact = 1;
+	}
+}
+
+int nfit_count_overlaps(const uint8_t *nfit, size_t len, uint64_t base, uint64_t size,
+			int *exact)
+{
+	struct overlap_ctx c = { base, size, 0, 0, 0 };
+
+	if (walk(nfit, len, overlap_fn, &c))
+		return -1;
+	if (exact)
+		*exact = c.exact;
+	return c.count;
+}
+
+int nfit_append(const uint8_t *old, size_t old_len, uint8_t *out, uint64_t base, uint64_t size,
+		const uint8_t type[16])
+{
+	struct overlap_ctx c = { 0, 0, 0, 0, 0 };
+	uint32_t tlen;
+
+	if (walk(old, old_len, overlap_fn, &c))
+		return -1;
+	tlen = get32(old + 4);
+	memcpy(out, old, tlen);
+	spa(out + tlen, (uint16_t)(c.max_index + 1), base, size, type);
+	put32(out + 4, tlen + NFIT_SPA_BYTES);
+	acpi_set_checksum(out, tlen + NFIT_SPA_BYTES);
+	return 0;
+}
+
+void nfit_build_ssdt(uint8_t *out)
+{
+	/* Scope (\_SB) { Device (NVDR) { Name (_HID, "ACPI0012") } } in AML.
+	 * Package lengths are one byte (under 64) and count themselves. */
+	static const uint8_t aml[29] = {
+		0x10, 28, '\\', '_', 'S', 'B', '_',         /* ScopeOp, PkgLength, \_SB_ */
+		0x5b, 0x82, 20, 'N', 'V', 'D', 'R',         /* DeviceOp, PkgLength, NVDR */
+		0x08, '_', 'H', 'I', 'D',                   /* NameOp _HID */
+		0x0d, 'A', 'C', 'P', 'I', '0', '0', '1', '2', 0x00, /* String "ACPI0012" */
+	};
+
+	header(out, "SSDT", NFIT_SSDT_BYTES, 2);
+	memcpy(out + ACPI_HEADER_BYTES, aml, sizeof(aml));
+	acpi_set_checksum(out, NFIT_SSDT_BYTES);
+}

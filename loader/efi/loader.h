@@ -1,0 +1,124 @@
+/**
+ * @file loader.h
+ *
+ * memdisk.efi's parts and what they share. main.c runs the steps; each
+ * other file is one room of the work:
+ *
+ *   console.c  messages (the firmware's console, which OVMF mirrors on the
+ *              serial port), step timing, progress, the pause key
+ *   image.c    finding the image file and reading (or inflating) it into
+ *              reserved, 2 MiB-aligned pages
+ *   disk.c     making those pages a disk: the firmware's RAM disk protocol
+ *              or memdisk.efi's own block device
+ *   acpi.c     the NFIT (and SSDT) that describe the disk to the OS
+ *   tables.c   the MEMDISK tables (mBFT, MDI, safe hook) below 640 KiB
+ *   boot.c     connecting the disk and starting the loader inside it
+ *   string.c   the C library functions the compiler and lib/ call
+ *
+ * Every step returns an efi_status; main.c undoes, in reverse order, the
+ * steps that succeeded when a later one fails or the loader returns.
+ */
+#ifndef MEMBOOT_EFI_LOADER_H
+#define MEMBOOT_EFI_LOADER_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "efi.h"
+#include "efiopt.h"
+#include "uefiboot.h"
+
+extern efi_system_table *ST;
+extern efi_boot_services *BS;
+extern efi_handle self_image;
+
+/* ---- console.c -------------------------------------------------------- */
+
+/** Set up the console and the clock (calibrates the TSC against Stall). */
+void con_init(int quiet);
+/** A line of information (not shown with "quiet"), prefixed "memdisk.efi: ". */
+void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** An error line, always shown, prefixed "memdisk.efi: error: ". */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Text without a prefix (not shown with "quiet"). */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Microseconds since con_init. */
+uint64_t now_us(void);
+/** Wait for a key press (the "pause" option). */
+void wait_key(void);
+/** A short name for an EFI status. */
+const char *efi_strerror(efi_status s);
+/** Show progress of a long step: "LABEL: done/total MiB", at most every 0.5 s. */
+void progress(const char *label, uint64_t done, uint64_t total);
+/** End a progress line. */
+void progress_end(void);
+
+/* ---- the image -------------------------------------------------------- */
+
+/** The image in memory. */
+struct image {
+	char name[EFIOPT_PATH_MAX + 1]; /**< the file's name as opened */
+	uint64_t base;          /**< physical address (2 MiB aligned) */
+	uint64_t size;          /**< bytes of image */
+	uint64_t pages;         /**< 4 KiB pages reserved (the tail zeroed) */
+	int compressed;         /**< it was inflated from gzip or zip */
+	struct uefiboot kind;   /**< CD or disk, where its UEFI boot files are */
+};
+
+/** The file system memdisk.efi was loaded from, and its own folder there. */
+struct volume {
+	efi_file *root;
+	char16 folder[EFIOPT_PATH_MAX + 1];   /**< "\" or "\EFI\BOOT\" */
+	char16 self[EFIOPT_PATH_MAX + 1];     /**< memdisk.efi's own file name */
+};
+
+/* image.c */
+efi_status volume_open(efi_loaded_image *li, struct volume *v);
+void volume_close(struct volume *v);
+/** Read the configuration file beside memdisk.efi into @p line (empty if none). */
+efi_status volume_config(struct volume *v, char *line, uint64_t cap);
+efi_status image_load(struct volume *v, const struct efiopt *o, struct image *img);
+void image_free(struct image *img);
+/** The firmware's memory map, in pool memory the caller frees. */
+efi_status memory_map(void **map, uint64_t *size, uint64_t *desc_size);
+
+/* disk.c */
+struct disk {
+	int firmware;           /**< registered through the firmware's RAM disk protocol */
+	efi_device_path *path;  /**< the disk's device path */
+	efi_handle handle;      /**< its handle */
+	uint32_t block_size;
+};
+efi_status disk_register(struct image *img, const struct efiopt *o, struct disk *d);
+void disk_unregister(struct disk *d);
+
+/* acpi.c */
+struct acpi {
+	int installed;          /**< memdisk.efi installed tables */
+	uint64_t nfit_key, ssdt_key;
+	int have_ssdt;
+};
+efi_status acpi_describe(const struct image *img, const struct disk *d, struct acpi *a);
+void acpi_remove(struct acpi *a);
+
+/* tables.c */
+struct low_tables {
+	uint64_t page;          /**< the reserved page, 0 when none */
+	uint16_t old_basemem;   /**< the BIOS data area's word before */
+	int basemem_written;
+};
+efi_status tables_install(const struct image *img, const char *cmdline, struct low_tables *t);
+void tables_remove(struct low_tables *t);
+
+/* boot.c */
+efi_status boot_image(const struct disk *d, const struct efiopt *o);
+
+/* ---- helpers (console.c) ---------------------------------------------- */
+
+/** Copy ASCII @p s into UCS-2 @p out (cap characters), '/' becoming '\'. */
+void to_ucs2_path(char16 *out, uint64_t cap, const char *s);
+/** Copy UCS-2 @p s into ASCII @p out (cap bytes); other characters become '?'. */
+void to_ascii(char *out, uint64_t cap, const char16 *s, uint64_t max_chars);
+uint64_t ucs2_len(const char16 *s);
+
+#endif /* MEMBOOT_EFI_LOADER_H */
