@@ -4,7 +4,7 @@
 Every QEMU that memboot's tests, benchmarks and demo start is described by the
 same few options: which firmware, how much RAM, what the machine boots (QEMU's
 own -kernel/-initrd/-append, a CD, the network through QEMU's DHCP and TFTP, a
-floppy) plus an optional extra hard disk, where the serial line goes, and an
+floppy, a USB stick) plus an optional extra hard disk, where the serial line goes, and an
 optional monitor socket.  QEMU always runs under TCG (KVM hangs on these
 machines), with no display and -no-reboot.
 
@@ -19,7 +19,7 @@ bash's `mapfile -d ''`.
 
 Usage: qemu.py [--print0] [--firmware NAME] [--state DIR] [--ram MIB]
                [--kernel FILE [--initrd FILE] [--append TEXT]] [--cdrom FILE]
-               [--tftp DIR --bootfile NAME] [--floppy FILE] [--disk FILE]
+               [--tftp DIR --bootfile NAME] [--floppy FILE] [--stick FILE] [--disk FILE]
                [--serial FILE|stdio] [--monitor SOCKET]
 Environment: QEMU (default qemu-system-x86_64).
 """
@@ -62,12 +62,12 @@ def firmware_args(name, state):
 
 
 def boot_args(kernel=None, initrd=None, append=None, cdrom=None, tftp=None,
-              bootfile=None, floppy=None, disk=None):
+              bootfile=None, floppy=None, stick=None, disk=None):
     """The arguments that say what the machine boots (at most one of kernel,
-    cdrom, tftp, floppy) and its extra IDE disk."""
-    chosen = [x for x in (kernel, cdrom, tftp, floppy) if x]
+    cdrom, tftp, floppy, stick) and its extra IDE disk."""
+    chosen = [x for x in (kernel, cdrom, tftp, floppy, stick) if x]
     if len(chosen) > 1:
-        raise ValueError("boot one thing: --kernel, --cdrom, --tftp or --floppy")
+        raise ValueError("boot one thing: --kernel, --cdrom, --tftp, --floppy or --stick")
     args = []
     if disk:
         args += ["-drive", f"file={disk},format=raw,if=ide"]
@@ -81,6 +81,12 @@ def boot_args(kernel=None, initrd=None, append=None, cdrom=None, tftp=None,
         args += ["-cdrom", cdrom, "-boot", "d"]
     elif floppy:
         args += ["-drive", f"file={floppy},if=floppy,format=raw", "-boot", "a"]
+    elif stick:
+        # A removable USB mass-storage device on an XHCI controller, first in
+        # the boot order: UEFI firmware starts its \EFI\BOOT\BOOTX64.EFI.
+        args += ["-device", "qemu-xhci,id=xhci",
+                 "-drive", f"file={stick},if=none,id=stick,format=raw,snapshot=on",
+                 "-device", "usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=0"]
     if tftp:
         if not bootfile:
             raise ValueError("--tftp needs --bootfile")
@@ -122,6 +128,7 @@ def parse_args(argv):
     ap.add_argument("--tftp", help="boot from the network: QEMU's TFTP serves this folder")
     ap.add_argument("--bootfile", help="the file DHCP names (with --tftp)")
     ap.add_argument("--floppy", help="boot this floppy image")
+    ap.add_argument("--stick", help="boot this USB stick image (raw; writes are not kept)")
     ap.add_argument("--disk", help="an extra IDE hard disk (raw)")
     ap.add_argument("--serial", help="FILE or stdio (default: no serial port)")
     ap.add_argument("--monitor", help="the human monitor on this unix socket")

@@ -22,6 +22,11 @@ int main(void)
 	test_nbd_wire();
 	test_nbd_genl();
 	test_util();
+	test_fmt();
+	test_efiopt();
+	test_uefiboot();
+	test_nfit();
+	test_efimem();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

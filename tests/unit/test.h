@@ -73,5 +73,10 @@ void test_describe(void);
 void test_nbd_wire(void);
 void test_nbd_genl(void);
 void test_util(void);
+void test_fmt(void);
+void test_efiopt(void);
+void test_uefiboot(void);
+void test_nfit(void);
+void test_efimem(void);
 
 #endif /* MEMBOOT_TEST_H */
