@@ -108,8 +108,9 @@ int main(int argc, char **argv)
 	if (rc != EXIT_FOUND)
 		return rc;
 
-	vmsg("mBFT at %#x: image at %#x, %llu bytes (%u-byte sectors)%s%s",
-	     fr.scan.table_addr, fr.scan.image_addr,
+	vmsg("mBFT at %#x%s: image at %#llx, %llu bytes (%u-byte sectors)%s%s",
+	     fr.scan.table_addr, fr.scan.ext64 ? " (with memboot's 64-bit extension)" : "",
+	     (unsigned long long)fr.scan.image_addr,
 	     (unsigned long long)fr.scan.image_len, 1u << fr.scan.sector_shift,
 	     fr.scan.has_cmdline ? ", command line: " : "",
 	     fr.scan.has_cmdline ? fr.scan.cmdline : "");
@@ -132,8 +133,11 @@ int main(int argc, char **argv)
 			       page > 0 ? (uint32_t)page : 4096, buf, sizeof(buf));
 		printf("%s\n", buf);
 	} else {
-		/* Byte for byte what SYSLINUX's memdiskfind prints. */
-		printf("%#x,%#x\n", fr.scan.image_addr, (uint32_t)fr.scan.image_len);
+		/* Byte for byte what SYSLINUX's memdiskfind prints; an image
+		 * above 4 GiB (the 64-bit extension) in the same form, 64-bit. */
+		printf("%#llx,%#llx\n", (unsigned long long)fr.scan.image_addr,
+		       fr.scan.ext64 ? (unsigned long long)fr.scan.image_len
+				     : (unsigned long long)(uint32_t)fr.scan.image_len);
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		msg("write error on standard output");

@@ -7,6 +7,7 @@
 #   MEMDISK        the MEMDISK loader used by "memdisk" cases
 #                  (default: Debian's /usr/lib/syslinux/memdisk)
 #   MEMBOOT_MEMDISK  our loader, for "memboot" cases (default: $MEMBOOT_BUILD/memdisk)
+#   MEMBOOT_EFI    our UEFI loader, for "memboot-efi" cases (default: $MEMBOOT_BUILD/memdisk.efi)
 
 BOOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BOOT_DIR/../.." && pwd)
@@ -15,6 +16,7 @@ CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}
 MEDIA=$CACHE/media
 MEMDISK=${MEMDISK:-/usr/lib/syslinux/memdisk}
 MEMBOOT_MEMDISK=${MEMBOOT_MEMDISK:-$BUILD/memdisk}
+MEMBOOT_EFI=${MEMBOOT_EFI:-$BUILD/memdisk.efi}
 
 # Host files that go into the media.
 ISOLINUX_BIN=/usr/lib/ISOLINUX/isolinux.bin
@@ -25,9 +27,11 @@ HOST_BUSYBOX=/bin/busybox
 HOST_MEMDISKFIND=/usr/bin/memdiskfind
 HOST_LDSO=/lib64/ld-linux-x86-64.so.2
 HOST_LIBC=/lib/x86_64-linux-gnu/libc.so.6
+GRUB_EFI=/usr/lib/grub/x86_64-efi       # GRUB's x86_64-efi platform (grub-efi-amd64-bin)
 
-# Kernel modules the guest may need (dependencies are added from modules.dep).
-GUEST_MODULES=(phram mtdblock nbd loop nd_pmem nd_e820 libnvdimm nd_btt isofs)
+# Kernel modules the guest may need (dependencies are added from modules.dep):
+# nfit binds the ACPI NVDIMM root device of a UEFI RAM disk's NFIT range.
+GUEST_MODULES=(phram mtdblock nbd loop nd_pmem nd_e820 libnvdimm nd_btt nfit isofs)
 
 # Placeholder for the per-run token in the floppy boot sector (see floppy.S).
 FLOPPY_TOKEN_PLACEHOLDER=@@@@@@@@@@@@@@@@

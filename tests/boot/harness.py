@@ -28,11 +28,14 @@ IMAGES = os.path.join(BOOT_DIR, "images.sh")
 LOADERS = {
     "syslinux": os.environ.get("MEMDISK") or "/usr/lib/syslinux/memdisk",
     "memboot": os.environ.get("MEMBOOT_MEMDISK") or os.path.join(BUILD, "memdisk"),
+    "memboot-efi": os.environ.get("MEMBOOT_EFI") or os.path.join(BUILD, "memdisk.efi"),
     "": None,
 }
-VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux")
+VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux",
+        "cd-grub-efi", "usb-stick")
 NO_LOADER_VIAS = ("direct", "net-ipxe")    # they can boot the test kernel itself
-COLUMNS = ("name", "firmware", "via", "loader", "option", "image", "guest", "kargs",
+EFI_VIAS = ("net-ipxe", "cd-grub-efi", "usb-stick")   # how memdisk.efi is started
+COLUMNS = ("name", "firmware", "ram", "via", "loader", "option", "image", "guest", "kargs",
            "until", "check", "prep")
 BOOT_TIMEOUT = int(os.environ.get("MEMBOOT_TIMEOUT", "90"))
 LIVE_TIMEOUT = int(os.environ.get("MEMBOOT_LIVE_TIMEOUT", "240"))
@@ -70,7 +73,14 @@ def read_table(path, known_checks):
             problems = [
                 row["firmware"] not in qemu.FIRMWARE and f"firmware '{row['firmware']}'",
                 row["via"] not in VIAS and f"via '{row['via']}'",
+                not re.fullmatch(r"([1-9][0-9]*)?", row["ram"]) and f"ram '{row['ram']}'",
                 row["loader"] not in LOADERS and f"loader '{row['loader']}'",
+                (row["loader"] == "memboot-efi") != (row["via"] in EFI_VIAS[1:] or (
+                    row["loader"] == "memboot-efi" and row["via"] in EFI_VIAS))
+                and "loader memboot-efi only (and only it) with " + ", ".join(EFI_VIAS),
+                (row["loader"] == "memboot-efi"
+                 and qemu.FIRMWARE.get(row["firmware"], {}).get("guest") != "uefi")
+                and "loader memboot-efi on a firmware without UEFI",
                 (row["via"] == "direct" and row["loader"] != "") and "loader with direct",
                 (row["loader"] == "" and row["via"] not in NO_LOADER_VIAS) and "via without loader",
                 row["check"].partition(":")[0] not in known_checks and f"check '{row['check']}'",
@@ -137,7 +147,9 @@ class Case:
 
     def __init__(self, row, run_dir):
         """Fill the case from its table ROW; its folder is in RUN_DIR."""
-        self.name, self.firmware, self.via, self.loader = (row[k] for k in COLUMNS[:4])
+        self.name, self.firmware, self.via, self.loader = (
+            row[k] for k in ("name", "firmware", "via", "loader"))
+        self.ram = int(row["ram"] or GUEST_RAM_MIB)
         self.option = forced_option(row["loader"], row["option"])
         self.image_kind, self.guest, self.until, self.check, self.prep = (
             row[k] for k in ("image", "guest", "until", "check", "prep"))
@@ -147,6 +159,7 @@ class Case:
         self.token = new_token()
         self.until_text = row["until"].partition(":")[2].replace("{token}", self.token)
         self.image = self.raw = self.disk = ""   # the files images.sh built
+        self.more = []              # files a boot loader loads beside the image
         self.results = Results()    # the guest's key=value lines
         self.reached = False        # the "until" event happened
         self.secs = None            # seconds from QEMU's start to that event
@@ -177,12 +190,12 @@ class Case:
     def build_image(self, folder=None, name=None, guest=None, token=None, kargs=None):
         """Have images.sh build an image of the case's kind (by default the
         case's own); returns the paths of the image, the raw image and the
-        extra disk ("" where there is none)."""
+        extra disk ("" where there is none), and the list of more files."""
         out = self.shell("image", self.image_kind or "-", folder or self.dir, name or self.name,
                          guest or self.guest or "-", token or self.token,
                          *(self.kargs if kargs is None else kargs))
         need(out is not None, f"could not build the image {self.image_kind} (see harness.log)")
-        return out["image"], out["raw"], out["disk"]
+        return out["image"], out["raw"], out["disk"], out.get("more", "").split()
 
     def prepare(self):
         """Prep, image and outer medium: everything before the boot."""
@@ -190,16 +203,25 @@ class Case:
              f"loader {self.loader_bin} does not exist")
         if self.prep:
             PREPS[self.prep](self)
-        self.image, self.raw, self.disk = self.build_image()
+        self.image, self.raw, self.disk, self.more = self.build_image()
         if self.via == "net-ipxe" and not self.loader:
             tftp = self.path("tftp")
             need(self.shell("outer", "net-ipxe-linux", tftp, *self.linux()) is not None,
                  "could not build the outer medium (net-ipxe, no memdisk)")
-        elif self.via.startswith(("cd-", "net-")):
-            out = self.path("outer.iso") if self.via.startswith("cd-") else self.path("tftp")
-            need(self.shell("outer", self.via, out, self.loader_bin, self.image,
-                            self.option.replace(",", " ")) is not None,
-                 f"could not build the outer medium ({self.via})")
+        elif self.via != "kernel" and self.via != "direct":
+            via = "net-ipxe-efi" if self.via == "net-ipxe" and self.loader == "memboot-efi" \
+                else self.via
+            need(self.shell("outer", via, self.outer(), self.loader_bin, self.image,
+                            self.option.replace(",", " "), *self.more) is not None,
+                 f"could not build the outer medium ({via})")
+
+    def outer(self):
+        """Where the outer medium of the case's delivery goes."""
+        if self.via.startswith("cd-"):
+            return self.path("outer.iso")
+        if self.via == "usb-stick":
+            return self.path("outer.img")
+        return self.path("tftp")
 
     def linux(self):
         """The test kernel, its initramfs and its command line, for a boot
@@ -211,7 +233,7 @@ class Case:
     def launch(self, serial, monitor=None, loader=None, image=None):
         """The launcher's keywords that boot the case (LOADER and IMAGE
         instead of the case's own, for a probe boot)."""
-        kw = {"firmware": self.firmware, "state": self.dir, "ram": GUEST_RAM_MIB,
+        kw = {"firmware": self.firmware, "state": self.dir, "ram": self.ram,
               "serial": serial, "monitor": monitor}
         if self.via == "kernel":
             kw.update(kernel=loader or self.loader_bin, initrd=image or self.image or None,
@@ -219,7 +241,9 @@ class Case:
         elif self.via == "direct":
             kw.update(zip(("kernel", "initrd", "append"), self.linux()))
         elif self.via.startswith("cd-"):
-            kw.update(cdrom=self.path("outer.iso"))
+            kw.update(cdrom=self.outer())
+        elif self.via == "usb-stick":
+            kw.update(stick=self.outer())
         else:
             kw.update(tftp=self.path("tftp"),
                       bootfile="boot.ipxe" if self.via == "net-ipxe" else "pxelinux.0")
@@ -350,7 +374,7 @@ def prep_pmem(case):
     probe_loader = case.path("loader-probe")
     patch_initrd_max(case.loader_bin, probe_loader, top)
     folder, token = case.path("probe"), new_token()
-    image, _, _ = case.build_image(folder=folder, name="probe", guest="find", token=token, kargs=[])
+    image = case.build_image(folder=folder, name="probe", guest="find", token=token, kargs=[])[0]
     log = os.path.join(folder, "serial.log")
     done, _ = case.boot_serial(log, f"MEMBOOT {token} done", 5, BOOT_TIMEOUT,
                                loader=probe_loader, image=image)

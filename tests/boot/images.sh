@@ -12,13 +12,16 @@
 #   images.sh image KIND DIR NAME GUEST TOKEN [KARG...]
 #       build the image of KIND (below) for guest script GUEST in folder DIR;
 #       print "image=PATH" (what the loader is given; empty for none),
-#       "raw=PATH" (the uncompressed image, when PATH is compressed) and
-#       "disk=PATH" (a disk the machine has besides, if any)
-#   images.sh outer VIA OUT LOADER IMAGE OPTIONS
+#       "raw=PATH" (the uncompressed image, when PATH is compressed),
+#       "disk=PATH" (a disk the machine has besides, if any) and "more=PATHS"
+#       (further files the boot loader loads beside the image, blank-separated)
+#   images.sh outer VIA OUT LOADER IMAGE OPTIONS [MORE...]
 #       wrap IMAGE for a real boot loader that loads LOADER (as "memdisk")
 #       with IMAGE as its initrd and OPTIONS as its command line: VIA
 #       cd-isolinux or cd-grub (OUT: the outer CD), net-ipxe or net-pxelinux
-#       (OUT: the TFTP folder)
+#       (OUT: the TFTP folder); for memdisk.efi (LOADER keeps its name):
+#       net-ipxe-efi (OUT: the TFTP folder; MORE: more files it loads),
+#       cd-grub-efi (OUT: GRUB's UEFI CD), usb-stick (OUT: the stick's image)
 #   images.sh outer net-ipxe-linux OUT KERNEL INITRD ARGS
 #       the TFTP folder whose iPXE script boots KERNEL with INITRD and ARGS
 #       itself (no memdisk)
@@ -33,8 +36,16 @@
 #   probe, probebig  an 8 MiB (500 MiB) disk whose boot sector is probe.S,
 #                    and a 1 MiB disk of the machine's own ("RDSK" at 0x1B8)
 #   bad:KIND         a broken image: none, garbage, tiny, catalog, gzcrc,
-#                    truncated, hugegz
+#                    truncated, hugegz; efihalf (the first half of the UEFI
+#                    test ISO)
 #   rescue-cd, rescue-floppy   Debian's GRUB rescue images, as shipped
+#   efiiso:RULE      the UEFI test ISO (GRUB for x86_64-efi from grub-mkrescue,
+#                    test kernel and initramfs), its size obeying RULE
+#   efiisogz:RULE    that ISO, gzip-compressed (raw: the ISO)
+#   efiiso+floppy:RULE   that ISO, and the floppy as a second file (more=)
+#   efigpt           the GPT disk with an EFI system partition (GRUB for UEFI,
+#                    kernel, initramfs)
+#   efi-rescue       GRUB's UEFI rescue CD (grub-mkrescue, nothing added)
 #   live:FLAVOR:RULE a live ISO (live.sh): FLAVOR debian or dracut
 #   mkinitcpio:RULE  the test ISO booting the mkinitcpio image (mkinitcpio.sh)
 #   -                none (the case boots the test kernel directly)
@@ -91,6 +102,13 @@ make_bad_image() {
         none) IMG= ;;
         garbage) head -c 1048576 /dev/urandom >"$IMG" ;;
         tiny) head -c 100 /dev/urandom >"$IMG" ;;
+        efihalf)
+            # The UEFI test ISO cut in half: its volume says it is longer.
+            BOOT_CFG=grub_cfg boot_cfg efi_pmem "$4" >"$dir/grub.cfg"
+            iso=$dir/base.iso
+            make_efi_iso "$iso" "$dir/grub.cfg" odd
+            head -c $(($(file_size "$iso") / 2)) "$iso" >"$IMG"
+            rm -f "$iso" ;;
         catalog|gzcrc|truncated)
             boot_cfg find "$4" >"$dir/isolinux.cfg"
             iso=$dir/base.iso
@@ -123,13 +141,26 @@ make_bad_image() {
 }
 
 # case_image KIND DIR NAME GUEST TOKEN [KARG...]: build the image (see the
-# header) and print image=, raw= and disk=.
+# header) and print image=, raw=, disk= and more=.
 case_image() {
     local kind=$1 dir=$2 name=$3 guest=$4 token=$5 flavor rule
     shift 5
-    IMG='' RAW='' DISK=''
+    IMG='' RAW='' DISK='' MORE=''
     mkdir -p "$dir"
     case $kind in
+        efiiso:*|efiisogz:*|efiiso+floppy:*)
+            BOOT_CFG=grub_cfg boot_cfg "$guest" "$token" "$@" >"$dir/grub.cfg"
+            IMG=$dir/$name.iso
+            make_efi_iso "$IMG" "$dir/grub.cfg" "${kind#*:}"
+            case $kind in
+                efiisogz:*) RAW=$IMG IMG=$dir/$name.iso.gz; gzip -6 -c "$RAW" >"$IMG" ;;
+                efiiso+floppy:*) MORE=$dir/$name.floppy.img; make_floppy "$MORE" "$token" ;;
+            esac ;;
+        efigpt)
+            BOOT_CFG=grub_cfg boot_cfg "$guest" "$token" "$@" >"$dir/grub.cfg"
+            IMG=$dir/$name.img
+            make_gpt "$IMG" "$dir/grub.cfg" ;;
+        efi-rescue) IMG=$MEDIA/grub-efi-rescue.iso ;;
         iso:*|isogz:*)
             boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
             IMG=$dir/$name.iso
@@ -165,7 +196,7 @@ case_image() {
         -) ;;
         *) die "unknown image kind '$kind'" ;;
     esac
-    printf 'image=%s\nraw=%s\ndisk=%s\n' "$IMG" "$RAW" "$DISK"
+    printf 'image=%s\nraw=%s\ndisk=%s\nmore=%s\n' "$IMG" "$RAW" "$DISK" "$MORE"
 }
 
 # ---------------------------------------------------------------- real boot loaders
@@ -245,13 +276,79 @@ make_ipxe_linux_dir() {
             >"$dir/boot.ipxe"
 }
 
-# case_outer VIA OUT LOADER IMAGE OPTIONS: the outer medium of VIA.
+# ---------------------------------------------------------------- memdisk.efi
+# Outer media through which memdisk.efi (LOADER, keeping its name) is
+# started and reads the image: iPXE's file system of downloaded images,
+# GRUB's chainload volume, a USB stick.
+
+# link_or_copy SRC DST: hard-link SRC as DST (a copy across file systems).
+link_or_copy() { ln -f "$1" "$2" 2>/dev/null || cp "$1" "$2"; }
+
+# make_pxe_efi_dir DIR LOADER INNER OPTIONS [MORE...]: the TFTP root whose
+# iPXE script starts memdisk.efi with OPTIONS after loading INNER (and each
+# MORE) with "initrd" (none when INNER is empty), each under its own name:
+# memdisk.efi reads them from the file system iPXE gives it.  When the boot
+# fails, iPXE goes on to the script's next command, which says so.
+make_pxe_efi_dir() {
+    local dir=$1 loader=$2 inner=$3 options=$4 f lines=()
+    shift 4
+    mkdir -p "$dir" && cp "$loader" "$dir/" || return 1
+    lines=('#!ipxe' "kernel $(basename "$loader")${options:+ $options}")
+    for f in ${inner:+"$inner"} "$@"; do
+        link_or_copy "$f" "$dir/$(basename "$f")" || return 1
+        lines+=("initrd $(basename "$f")")
+    done
+    lines+=('boot || echo MEMBOOT-IPXE-WENT-ON')
+    printf '%s\n' "${lines[@]}" >"$dir/boot.ipxe"
+}
+
+# make_grub_efi_outer OUT LOADER INNER OPTIONS: GRUB's UEFI CD
+# (grub-mkrescue, x86_64-efi only) whose grub.cfg chainloads /memdisk.efi
+# with OPTIONS; INNER is /isos/test.iso on it (OPTIONS name it: image=...).
+make_grub_efi_outer() {
+    local out=$1 loader=$2 inner=$3 options=$4 tree=$1.d
+    rm -rf "$tree"
+    mkdir -p "$tree/boot/grub"
+    printf '%s\n' "set timeout=0" "menuentry memdisk.efi {" \
+        "  chainloader /memdisk.efi $options" "  boot" "}" >"$tree/boot/grub/grub.cfg"
+    grub_mkrescue_efi "$out" "$tree" "memdisk.efi=$loader" "isos/test.iso=$inner" ||
+        { rm -rf "$tree"; return 1; }
+    rm -rf "$tree"
+}
+
+# make_stick OUT LOADER INNER OPTIONS: a USB stick: one FAT32 partition (MBR,
+# type 0Ch) with LOADER as \EFI\BOOT\BOOTX64.EFI (what UEFI firmware starts
+# from removable media), \EFI\BOOT\memdisk.cfg holding OPTIONS (memdisk.efi
+# reads it when started with no options) and INNER as /test.iso.
+make_stick() {
+    local out=$1 loader=$2 inner=$3 options=$4 mib off=$((HDD_PART_START * 512))
+    mib=$(($(file_size "$inner") / 1048576 + 40))
+    rm -f "$out"
+    truncate -s "${mib}M" "$out"
+    printf '%s\n' "label: dos" "start=$HDD_PART_START, type=c, bootable" |
+        sfdisk --quiet "$out" >/dev/null || return 1
+    mkfs.fat -F 32 -s 1 -n MEMBOOT_USB --offset "$HDD_PART_START" "$out" \
+        $(((mib - 1) * 1024)) >/dev/null || return 1
+    printf '%s\n' "# memdisk.efi options (tests/boot/images.sh make_stick)" "$options" \
+        >"$out.cfg"
+    export MTOOLS_SKIP_CHECK=1
+    mmd -i "$out@@$off" ::/EFI ::/EFI/BOOT &&
+        mcopy -i "$out@@$off" "$loader" ::/EFI/BOOT/BOOTX64.EFI &&
+        mcopy -i "$out@@$off" "$out.cfg" ::/EFI/BOOT/memdisk.cfg &&
+        mcopy -i "$out@@$off" "$inner" ::/test.iso || { rm -f "$out.cfg"; return 1; }
+    rm -f "$out.cfg"
+}
+
+# case_outer VIA OUT LOADER IMAGE OPTIONS [MORE...]: the outer medium of VIA.
 case_outer() {
     local via=$1
     shift
     case $via in
         cd-isolinux) make_isolinux_outer "$@" ;;
         cd-grub) make_grub_outer "$@" ;;
+        cd-grub-efi) make_grub_efi_outer "$@" ;;
+        usb-stick) make_stick "$@" ;;
+        net-ipxe-efi) make_pxe_efi_dir "$@" ;;
         net-ipxe) make_pxe_dir "$@" ;;
         net-pxelinux) make_pxelinux_dir "$@" ;;
         net-ipxe-linux) make_ipxe_linux_dir "$@" ;;

@@ -13,9 +13,13 @@
 #   hdd.img        40 MiB MBR disk, one FAT16 partition with SYSLINUX, kernel
 #                  and initramfs (syslinux.cfg is added per case)
 #   floppy.img     1.44 MB floppy whose boot sector prints MEMBOOT-FLOPPY <token>
+#   gpt.img        48 MiB GPT disk, one EFI system partition (FAT32) with GRUB
+#                  for UEFI as \EFI\BOOT\BOOTX64.EFI, kernel and initramfs
+#                  (/boot/grub/grub.cfg is added per case)
+#   grub-efi-rescue.iso  GRUB's UEFI rescue CD, as grub-mkrescue makes it
 # Per-case images (they carry the case name and a token) are made in the
-# run's folder by images.sh from these, with make_iso, make_hdd and
-# make_floppy.
+# run's folder by images.sh from these, with make_iso, make_efi_iso,
+# make_hdd, make_gpt and make_floppy.
 #
 # Usage: tests/boot/media.sh        build or refresh the shared media
 set -euo pipefail
@@ -25,7 +29,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 HDD_SIZE_MIB=40
 HDD_PART_START=2048            # sectors: the partition starts at 1 MiB
+GPT_SIZE_MIB=48                # the GPT disk; its ESP starts at 1 MiB too
 CFG_SIZE=1536                  # boot configs are padded to this many bytes
+ESP_TYPE=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
 
 # ---------------------------------------------------------------- stamps
 
@@ -182,8 +188,7 @@ build_iso_tree() {
 # ARGS, padded to exactly CFG_SIZE bytes so that images made from it have the
 # same size whatever the arguments.
 syslinux_cfg() {
-    local text pad
-    text=$(printf '%s\n' \
+    padded_cfg "$(printf '%s\n' \
         "SERIAL 0 115200" \
         "PROMPT 0" \
         "TIMEOUT 0" \
@@ -191,18 +196,37 @@ syslinux_cfg() {
         "LABEL linux" \
         "  LINUX $1" \
         "  INITRD $2" \
-        "  APPEND $3")
+        "  APPEND $3")"
+}
+
+# padded_cfg TEXT: print TEXT and a comment line ('#' and blanks) that
+# together make exactly CFG_SIZE bytes (SYSLINUX and GRUB read both).
+padded_cfg() {
+    local text=$1 pad
     pad=$((CFG_SIZE - ${#text} - 2))
     [[ $pad -ge 0 ]] || die "boot configuration longer than $CFG_SIZE bytes"
     printf '%s\n#%*s\n' "$text" "$((pad > 0 ? pad : 0))" '' | head -c "$CFG_SIZE"
 }
 
+# grub_cfg KERNEL INITRD ARGS: print a GRUB configuration whose only entry
+# boots KERNEL with INITRD and ARGS at once, padded as syslinux_cfg pads.
+# GRUB writes on the firmware's console, which OVMF also puts on the serial
+# line; the kernel's console is ttyS0 (ARGS).
+grub_cfg() {
+    padded_cfg "$(printf '%s\n' \
+        "set timeout=0" \
+        "menuentry linux {" \
+        "  linux $1 $3" \
+        "  initrd $2" \
+        "}")"
+}
+
 # boot_cfg CASE TOKEN [KARGS...]: the configuration that boots the test
-# kernel into CASE (syslinux_cfg).
+# kernel into CASE (syslinux_cfg; BOOT_CFG=grub_cfg for GRUB's).
 boot_cfg() {
     local case=$1 token=$2
     shift 2
-    syslinux_cfg /vmlinuz /initrd.gz \
+    "${BOOT_CFG:-syslinux_cfg}" /vmlinuz /initrd.gz \
         "console=ttyS0,115200 panic=-1 quiet memboot.case=$case memboot.token=$token $*"
 }
 
@@ -259,6 +283,99 @@ fit_iso_size() {
 # size obeying RULE (fit_iso_size).
 make_iso() {
     fit_iso_size "$1" "$3" run_xorriso "$1" "$2" || die "could not build $1"
+}
+
+# ---------------------------------------------------------------- UEFI
+
+# GRUB modules the UEFI media's GRUB needs (grub-mkrescue and grub-mkimage
+# add what these depend on).
+GRUB_EFI_MODULES="normal configfile linux echo test iso9660 fat part_gpt part_msdos chain"
+
+# run_grub_mkrescue_efi OUT CFG [PAD]: a CD that boots only on UEFI, made by
+# grub-mkrescue from GRUB's x86_64-efi platform alone (an El Torito EFI
+# image; grub-mkrescue makes it a hybrid with a GPT too), with CFG as
+# /boot/grub/grub.cfg, the test kernel and initramfs and, if given, PAD as
+# /pad.bin.
+run_grub_mkrescue_efi() {
+    local out=$1 cfg=$2 pad=${3:-} tree=$1.d
+    local graft=("vmlinuz=$MEDIA/vmlinuz" "initrd.gz=$MEDIA/initrd.gz")
+    [[ -n $pad ]] && graft+=("pad.bin=$pad")
+    rm -rf "$tree"
+    mkdir -p "$tree/boot/grub"
+    cp "$cfg" "$tree/boot/grub/grub.cfg"
+    grub_mkrescue_efi "$out" "$tree" "${graft[@]}" || { rm -rf "$tree"; return 1; }
+    rm -rf "$tree"
+}
+
+# grub_mkrescue_efi OUT ARGS...: grub-mkrescue for x86_64-efi only, quiet
+# unless it fails; ARGS are its folders and graft points.
+grub_mkrescue_efi() {
+    local out=$1
+    shift
+    grub-mkrescue -d "$GRUB_EFI" --locales= --fonts= --themes= \
+        --install-modules="$GRUB_EFI_MODULES" -o "$out" "$@" >"$out.log" 2>&1 ||
+        { cat "$out.log" >&2; rm -f "$out.log"; return 1; }
+    rm -f "$out.log"
+}
+
+# make_efi_iso OUT CFG RULE: the UEFI test ISO (run_grub_mkrescue_efi) with
+# grub.cfg CFG, its size obeying RULE (fit_iso_size).
+make_efi_iso() {
+    fit_iso_size "$1" "$3" run_grub_mkrescue_efi "$1" "$2" || die "could not build $1"
+}
+
+# build_efi_rescue: GRUB's UEFI rescue CD (grub-mkrescue with nothing but
+# GRUB), as a user would make it.
+build_efi_rescue() {
+    local hash out=$MEDIA/grub-efi-rescue.iso
+    hash=$(inputs_hash /usr/bin/grub-mkrescue "$GRUB_EFI/kernel.img" "$GRUB_EFI/normal.mod")
+    is_fresh grub-efi-rescue.iso "$hash" && return 0
+    log "media: grub-efi-rescue.iso"
+    grub-mkrescue -d "$GRUB_EFI" -o "$out.new" >"$out.log" 2>&1 ||
+        { cat "$out.log" >&2; die "grub-mkrescue failed"; }
+    rm -f "$out.log"
+    mv "$out.new" "$out"
+    set_stamp grub-efi-rescue.iso "$hash"
+}
+
+# build_gpt: the shared GPT disk (without grub.cfg): one EFI system
+# partition, FAT32, with GRUB for UEFI made by grub-mkimage as
+# \EFI\BOOT\BOOTX64.EFI (its modules built in; prefix /boot/grub on the
+# partition it is started from), the kernel and the initramfs.  sfdisk and
+# mtools: no root, no loop device.
+build_gpt() {
+    local hash img=$MEDIA/gpt.img off=$((HDD_PART_START * 512)) tmp
+    hash=$(inputs_hash "$MEDIA/vmlinuz" "$MEDIA/initrd.gz" "$GRUB_EFI/kernel.img" \
+        "$GRUB_EFI/normal.mod" "size=$GPT_SIZE_MIB" "modules=$GRUB_EFI_MODULES")
+    is_fresh gpt.img "$hash" && return 0
+    log "media: gpt.img"
+    tmp=$(mktemp -d)
+    rm -f "$img.new"
+    truncate -s "${GPT_SIZE_MIB}M" "$img.new"
+    # The partition runs to 1 MiB before the end (room for the backup GPT).
+    printf '%s\n' "label: gpt" \
+        "start=$HDD_PART_START, size=$(((GPT_SIZE_MIB - 2) * 2048)), type=$ESP_TYPE, name=ESP" |
+        sfdisk --quiet "$img.new" >/dev/null
+    mkfs.fat -F 32 -s 1 -n MEMBOOT_ESP --offset "$HDD_PART_START" "$img.new" \
+        $(((GPT_SIZE_MIB - 2) * 1024)) >/dev/null
+    # shellcheck disable=SC2086
+    grub-mkimage -O x86_64-efi -d "$GRUB_EFI" -p /boot/grub -o "$tmp/bootx64.efi" \
+        $GRUB_EFI_MODULES
+    export MTOOLS_SKIP_CHECK=1
+    mmd -i "$img.new@@$off" ::/EFI ::/EFI/BOOT ::/boot ::/boot/grub
+    mcopy -i "$img.new@@$off" "$tmp/bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
+    mcopy -i "$img.new@@$off" "$MEDIA/vmlinuz" ::/vmlinuz
+    mcopy -i "$img.new@@$off" "$MEDIA/initrd.gz" ::/initrd.gz
+    rm -rf "$tmp"
+    mv "$img.new" "$img"
+    set_stamp gpt.img "$hash"
+}
+
+# make_gpt OUT CFG: a copy of the shared GPT disk with CFG as /boot/grub/grub.cfg.
+make_gpt() {
+    local out=$1 cfg=$2
+    cp --sparse=always "$MEDIA/gpt.img" "$out"
+    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$out@@$((HDD_PART_START * 512))" "$cfg" ::/boot/grub/grub.cfg
 }
 
 # ---------------------------------------------------------------- hard disk
@@ -359,6 +476,8 @@ ensure_media() {
         build_iso_tree
         build_hdd
         build_floppy
+        build_gpt
+        build_efi_rescue
     ) 9>"$MEDIA/.lock"
 }
 

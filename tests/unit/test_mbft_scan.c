@@ -259,6 +259,51 @@ static void test_start_and_checksum(void)
 	CHECK_EQ(mbft_byte_sum((const uint8_t *)"\x01\xff", 2), 0);
 }
 
+/** memboot's 64-bit extension (memdisk.efi, an image above 4 GiB). */
+static void test_ext64(void)
+{
+	static const char map64[] =
+		"00001000-0009efff : System RAM\n"
+		"0009f000-0009ffff : Reserved\n"
+		"00100000-bfffffff : System RAM\n"
+		"100000000-17fffffff : System RAM\n"
+		"180000000-1811fffff : Reserved\n";
+	static struct iomem_map m64;
+	static struct mbft_scan_result r;
+	struct mbft64 t;
+	struct mbft *c = layout(0, 11, "iso place=high");
+
+	iomem_parse(map64, &m64);
+	mbft_build64(&t, HOOK, &c->mdi, 0x180000000ull, 0x1200000);
+	CHECK_EQ(t.classic.length, sizeof(t));
+	CHECK_EQ(t.classic.mdi.diskbuf, 0);
+	memcpy(P(TABLE), &t, sizeof(t));
+	CHECK_EQ(scan(&r, &m64), 1);
+	CHECK(r.ext64);
+	CHECK_EQ(r.image_addr, 0x180000000ull);
+	CHECK_EQ(r.image_len, 0x1200000);
+	/* Not in reserved memory by the map: refused. */
+	t.ext.base = 0x100000000ull;
+	mbft_set_checksum(&t, t.classic.length);
+	memcpy(P(TABLE), &t, sizeof(t));
+	CHECK_EQ(scan(&r, &m64), 0);
+	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_IMAGE_NOT_IN_RAM);
+	/* A forged size that wraps: refused. */
+	t.ext.base = 0x180000000ull;
+	t.ext.size = UINT64_MAX - 0x1000;
+	mbft_set_checksum(&t, t.classic.length);
+	memcpy(P(TABLE), &t, sizeof(t));
+	CHECK_EQ(scan(&r, NULL), 0);
+	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_BAD_IMAGE_RANGE);
+	/* A wrong extension signature: the length no longer fits the MDI. */
+	t.ext.size = 0x1200000;
+	memcpy(t.ext.signature, "XB64", 4);
+	mbft_set_checksum(&t, t.classic.length);
+	memcpy(P(TABLE), &t, sizeof(t));
+	CHECK_EQ(scan(&r, NULL), 0);
+	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_BAD_MDI_LENGTH);
+}
+
 void test_mbft_scan(void)
 {
 	static struct iomem_map m;
@@ -269,4 +314,5 @@ void test_mbft_scan(void)
 	test_first_valid_wins(&m);
 	test_truncated(&m);
 	test_start_and_checksum();
+	test_ext64();
 }

@@ -150,7 +150,7 @@ size_t describe_json(const struct mbft_scan_result *r, char *buf, size_t n)
 		buf[0] = '\0';
 	describe_image(r, &d);
 	put(&o, "{\n");
-	put(&o, "  \"address\": %u,\n", r->image_addr);
+	put(&o, "  \"address\": %llu,\n", (unsigned long long)r->image_addr);
 	put(&o, "  \"length\": %llu,\n", (unsigned long long)r->image_len);
 	put(&o, "  \"sectors\": %u,\n", m->disksize);
 	put(&o, "  \"sector_size\": %u,\n", 1u << r->sector_shift);

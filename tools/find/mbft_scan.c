@@ -107,7 +107,8 @@ static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t ad
 	struct mbft t;
 	uint32_t length, mdi_bytes;
 	unsigned shift;
-	uint64_t img_len;
+	uint64_t img_addr, img_len, limit;
+	const uint8_t *ext = NULL;
 
 	/* SYSLINUX's rules: length, MDI length, checksum. */
 	if (!in_window(w, addr, MBFT_MIN_BYTES))
@@ -116,7 +117,13 @@ static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t ad
 	if (length < MBFT_MIN_BYTES || !in_window(w, addr, length))
 		return MBFT_SCAN_BAD_LENGTH;
 	mdi_bytes = (uint32_t)at(w, addr + 40)[0] | (uint32_t)at(w, addr + 41)[0] << 8;
-	if (length != mdi_bytes + MBFT_HEADER_BYTES)
+	/* memboot's 64-bit extension (memdisk.efi, an image above 4 GiB):
+	 * struct mbft_ext right after the MDI. SYSLINUX's finder refuses the
+	 * length; memboot's reads the extension. */
+	if (length == mdi_bytes + MBFT_HEADER_BYTES + MBFT_EXT_BYTES &&
+	    !memcmp(at(w, addr + MBFT_HEADER_BYTES + mdi_bytes), MBFT_EXT_SIGNATURE, 4))
+		ext = at(w, addr + MBFT_HEADER_BYTES + mdi_bytes);
+	else if (length != mdi_bytes + MBFT_HEADER_BYTES)
 		return MBFT_SCAN_BAD_MDI_LENGTH;
 	if (mbft_byte_sum(at(w, addr), length))
 		return MBFT_SCAN_BAD_CHECKSUM;
@@ -129,11 +136,22 @@ static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t ad
 	shift = t.mdi.sector_shift ? t.mdi.sector_shift : 9;
 	if (shift < 9 || shift > 12)
 		return MBFT_SCAN_BAD_SECTOR_SHIFT;
+	img_addr = t.mdi.diskbuf;
 	img_len = (uint64_t)t.mdi.disksize << shift;
-	if (!img_len || t.mdi.diskbuf < 0x100000u ||
-	    (uint64_t)t.mdi.diskbuf + img_len > 0x100000000ull)
+	limit = 0x100000000ull;
+	if (ext) {
+		struct mbft_ext e;
+
+		memcpy(&e, ext, sizeof(e));
+		if (e.bytes != MBFT_EXT_BYTES)
+			return MBFT_SCAN_BAD_MDI_LENGTH;
+		img_addr = e.base;
+		img_len = e.size;
+		limit = 1ull << 52;     /* x86-64's physical address limit */
+	}
+	if (!img_len || img_addr < 0x100000u || img_len > limit || img_addr > limit - img_len)
 		return MBFT_SCAN_BAD_IMAGE_RANGE;
-	if (ram && iomem_check_image(ram, t.mdi.diskbuf, img_len, NULL) != IOMEM_IN_RAM)
+	if (ram && iomem_check_image(ram, img_addr, img_len, NULL) != IOMEM_IN_RAM)
 		return MBFT_SCAN_IMAGE_NOT_IN_RAM;
 	if (!read_cmdline(w, &t.mdi, res))
 		return MBFT_SCAN_BAD_CMDLINE;
@@ -142,7 +160,8 @@ static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t ad
 	res->table = t;
 	res->table_addr = addr;
 	res->mdi_bytes = mdi_bytes;
-	res->image_addr = t.mdi.diskbuf;
+	res->image_addr = img_addr;
+	res->ext64 = ext != NULL;
 	res->image_len = img_len;
 	res->sector_shift = shift;
 	return MBFT_SCAN_OK;

@@ -23,12 +23,12 @@
 enum mbft_scan_reject {
 	MBFT_SCAN_OK = 0,
 	MBFT_SCAN_BAD_LENGTH,        /**< shorter than 66 or runs past the scanned range */
-	MBFT_SCAN_BAD_MDI_LENGTH,    /**< length != 40 + MDI bytes */
+	MBFT_SCAN_BAD_MDI_LENGTH,    /**< length != 40 + MDI bytes (+ the 64-bit extension) */
 	MBFT_SCAN_BAD_CHECKSUM,      /**< bytes do not sum to zero */
 	MBFT_SCAN_BAD_SAFE_HOOK,     /**< safe hook pointer outside the range, wrong signature, or not pointing back */
 	MBFT_SCAN_BAD_CMDLINE,       /**< command line pointer outside the range or unterminated */
 	MBFT_SCAN_BAD_SECTOR_SHIFT,  /**< sector shift not 0, 9, 10, 11 or 12 */
-	MBFT_SCAN_BAD_IMAGE_RANGE,   /**< image empty, below 1 MiB or past 4 GiB */
+	MBFT_SCAN_BAD_IMAGE_RANGE,   /**< image empty, below 1 MiB, or past 4 GiB (past 2^52 with the extension) */
 	MBFT_SCAN_IMAGE_NOT_IN_RAM,  /**< image not in reserved memory according to the memory map */
 };
 
@@ -46,7 +46,8 @@ struct mbft_scan_result {
 	uint32_t table_addr;    /**< physical address of the accepted mBFT */
 	struct mbft table;      /**< its bytes (header and the 30-byte MDI) */
 	uint32_t mdi_bytes;     /**< MDI bytes as declared by the table */
-	uint32_t image_addr;    /**< mdi.diskbuf */
+	uint64_t image_addr;    /**< mdi.diskbuf, or the 64-bit extension's base */
+	int ext64;              /**< the table carries memboot's 64-bit extension */
 	uint64_t image_len;     /**< image length in bytes */
 	unsigned sector_shift;  /**< effective shift (0 read as 9) */
 	int has_cmdline;        /**< 1 if cmdline holds the driver's command line */
