@@ -49,7 +49,7 @@ int efiopt_bios_only(const char *w)
 static int option_like(const char *w)
 {
 	static const char *const names[] = {
-		"quiet", "iso", "harddisk", "floppy", "ro", "pause",
+		"quiet", "bench", "iso", "harddisk", "floppy", "ro", "pause",
 	};
 	size_t i;
 
@@ -196,6 +196,8 @@ int efiopt_parse(const char *cmdline, int skip_name, struct efiopt *o)
 			choose(o, &o->disk, w, disks);
 		} else if (named(w, "quiet") && !w[5]) {
 			o->quiet = 1;
+		} else if (named(w, "bench") && !w[5]) {
+			o->bench = 1;
 		} else if (efiopt_bios_only(w)) {
 			if (o->n_ignored < EFIOPT_MAX_IGNORED) {
 				size_t n = strlen(w);

@@ -18,6 +18,8 @@
  *                 one (auto), only it (firmware), or memdisk.efi's own
  *                 block device (own)
  *   quiet         only errors on the console
+ *   bench         also time one memcpy of the image (for `make bench`:
+ *                 memdisk.efi's own work is compared with it)
  *
  * The first word is the program's own name when it is not an option (the
  * UEFI shell, iPXE and some GRUB builds put it there): it is skipped.
@@ -54,6 +56,7 @@ struct efiopt {
 	int place;                  /**< enum efiopt_place */
 	int disk;                   /**< enum efiopt_disk */
 	int quiet;                  /**< "quiet" */
+	int bench;                  /**< "bench" */
 	unsigned n_words;           /**< option words seen (the skipped name excluded) */
 	int skipped_name;           /**< the first word was taken for the program's name */
 	unsigned n_ignored;         /**< BIOS-only words seen */

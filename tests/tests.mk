@@ -40,7 +40,7 @@ fuzz: $(FUZZERS)
 	    grep -E '^Done|^#[0-9]+ *DONE' $(BUILD)/fuzz-$$n.log | tail -1; \
 	done
 
-install-test: $(TOOLS) $(BUILD)/memdisk
+install-test: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
 	tests/install.sh
 
 boot: $(TOOLS) $(BUILD)/memdisk

@@ -111,7 +111,8 @@ efi_status tables_install(const struct image *img, const char *cmdline, struct l
 void tables_remove(struct low_tables *t);
 
 /* boot.c */
-efi_status boot_image(const struct disk *d, const struct efiopt *o);
+/** Start the loader; @p t_read is when the image was in memory (for the timing line). */
+efi_status boot_image(const struct disk *d, const struct efiopt *o, uint64_t t_read);
 
 /* ---- helpers (console.c) ---------------------------------------------- */
 
