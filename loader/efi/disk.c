@@ -209,19 +209,27 @@ efi_status disk_register(struct image *img, const struct efiopt *o, struct disk 
 	return s;
 }
 
-void disk_unregister(struct disk *d)
+efi_status disk_unregister(struct disk *d)
 {
+	efi_status s = EFI_SUCCESS;
+
 	if (d->firmware && d->path) {
 		efi_ram_disk *rd;
 
-		if (!EFI_IS_ERROR(BS->locate_protocol(&ram_disk_guid, NULL, (void **)&rd)))
-			rd->unregister(d->path);
+		s = BS->locate_protocol(&ram_disk_guid, NULL, (void **)&rd);
+		if (!EFI_IS_ERROR(s))
+			s = rd->unregister(d->path);
 	} else if (own.installed) {
 		BS->disconnect_controller(d->handle, NULL, NULL);
-		BS->uninstall_multiple_protocol_interfaces(d->handle, &block_io_guid, &own.bio,
-							   &device_path_guid, &own.path, NULL);
-		own.installed = 0;
+		s = BS->uninstall_multiple_protocol_interfaces(d->handle, &block_io_guid, &own.bio,
+							       &device_path_guid, &own.path, NULL);
+		if (!EFI_IS_ERROR(s))
+			own.installed = 0;
 	}
+	if (EFI_IS_ERROR(s))
+		error("the disk could not be unregistered (%s): its memory stays reserved\n",
+		      efi_strerror(s));
 	d->path = NULL;
 	d->firmware = 0;
+	return s;
 }

@@ -66,12 +66,14 @@ efi_status volume_open(efi_loaded_image *li, struct volume *v)
 	for (i = 0; i < len; i++)
 		if (path[i] == '\\' || path[i] == '/')
 			cut = i + 1;
+	/* The folder always starts at the root: "\\", or "\\EFI\\BOOT\\". */
 	v->folder[0] = '\\';
-	v->folder[1] = 0;
-	if (cut > 0 && path[0] == '\\') {
-		memcpy(v->folder, path, cut * 2);
-		v->folder[cut] = 0;
-	}
+	i = path[0] == '\\' ? 0 : 1;
+	if (cut > 0 && cut + i <= EFIOPT_PATH_MAX)
+		memcpy(v->folder + i, path, cut * 2);
+	else
+		cut = 0, i = 1;
+	v->folder[cut + i] = 0;
 	memcpy(v->self, path + cut, (len - cut + 1) * 2);
 	return EFI_SUCCESS;
 }

@@ -90,7 +90,8 @@ struct disk {
 	uint32_t block_size;
 };
 efi_status disk_register(struct image *img, const struct efiopt *o, struct disk *d);
-void disk_unregister(struct disk *d);
+/** Undo disk_register; an error means the memory must stay reserved. */
+efi_status disk_unregister(struct disk *d);
 
 /* acpi.c */
 struct acpi {

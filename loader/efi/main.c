@@ -112,6 +112,7 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	struct low_tables low;
 	efi_loaded_image *li;
 	uint64_t t_read;
+	int kept = 0;
 	efi_status s;
 
 	ST = st;
@@ -163,12 +164,16 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 err_acpi:
 	acpi_remove(&acpi);
 err_disk:
-	disk_unregister(&disk);
+	kept = EFI_IS_ERROR(disk_unregister(&disk));
 err_image:
-	image_free(&img);
+	if (!kept)
+		image_free(&img);
 err_volume:
 	volume_close(&vol);
-	error("nothing is left reserved or registered; returning to the firmware or boot "
-	      "loader (%s)\n", efi_strerror(s));
+	if (kept)
+		error("returning to the firmware or boot loader (%s)\n", efi_strerror(s));
+	else
+		error("nothing is left reserved or registered; returning to the firmware or "
+		      "boot loader (%s)\n", efi_strerror(s));
 	return s;
 }
