@@ -22,8 +22,9 @@ PACKAGES=(
     # grub-pc: nothing here installs GRUB on the host's disk); GRUB's x86_64-efi
     # platform too, which the UEFI work needs and the BIOS-only CDs must not mind
     grub-pc-bin grub-common grub-efi-amd64-bin
-    # OVMF, the UEFI firmware of the boot tests' "ovmf" cases (tests/boot/qemu.py)
-    ovmf
+    # OVMF, the UEFI firmware of the boot tests' "ovmf" cases (tests/boot/qemu.py),
+    # and sfdisk (fdisk) for the memdisk.efi cases' GPT disk and USB stick
+    ovmf fdisk
     # live-system boots (issue 5): Debian live-boot through initramfs-tools,
     # dracut's dmsquash-live (dracut-core lives beside initramfs-tools; the
     # `dracut` package would replace it), PXELINUX, and the live root's tools
