@@ -34,7 +34,8 @@ LOADERS = {
 VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux",
         "cd-grub-efi", "usb-stick")
 NO_LOADER_VIAS = ("direct", "net-ipxe")    # they can boot the test kernel itself
-EFI_VIAS = ("net-ipxe", "cd-grub-efi", "usb-stick")   # how memdisk.efi is started
+EFI_ONLY_VIAS = ("cd-grub-efi", "usb-stick")   # they start memdisk.efi
+EFI_VIAS = ("net-ipxe", *EFI_ONLY_VIAS)       # how memdisk.efi can be started
 COLUMNS = ("name", "firmware", "ram", "via", "loader", "option", "image", "guest", "kargs",
            "until", "check", "prep")
 BOOT_TIMEOUT = int(os.environ.get("MEMBOOT_TIMEOUT", "90"))
@@ -75,9 +76,10 @@ def read_table(path, known_checks):
                 row["via"] not in VIAS and f"via '{row['via']}'",
                 not re.fullmatch(r"([1-9][0-9]*)?", row["ram"]) and f"ram '{row['ram']}'",
                 row["loader"] not in LOADERS and f"loader '{row['loader']}'",
-                (row["loader"] == "memboot-efi") != (row["via"] in EFI_VIAS[1:] or (
-                    row["loader"] == "memboot-efi" and row["via"] in EFI_VIAS))
-                and "loader memboot-efi only (and only it) with " + ", ".join(EFI_VIAS),
+                (row["loader"] == "memboot-efi" and row["via"] not in EFI_VIAS)
+                and f"loader memboot-efi via {row['via']}",
+                (row["via"] in EFI_ONLY_VIAS and row["loader"] != "memboot-efi")
+                and f"via {row['via']} without loader memboot-efi",
                 (row["loader"] == "memboot-efi"
                  and qemu.FIRMWARE.get(row["firmware"], {}).get("guest") != "uefi")
                 and "loader memboot-efi on a firmware without UEFI",

@@ -305,12 +305,15 @@ make_pxe_efi_dir() {
 # make_grub_efi_outer OUT LOADER INNER OPTIONS: GRUB's UEFI CD
 # (grub-mkrescue, x86_64-efi only) whose grub.cfg chainloads /memdisk.efi
 # with OPTIONS; INNER is /isos/test.iso on it (OPTIONS name it: image=...).
+# Should memdisk.efi return, GRUB's fallback entry says so and powers off.
 make_grub_efi_outer() {
     local out=$1 loader=$2 inner=$3 options=$4 tree=$1.d
     rm -rf "$tree"
     mkdir -p "$tree/boot/grub"
-    printf '%s\n' "set timeout=0" "menuentry memdisk.efi {" \
-        "  chainloader /memdisk.efi $options" "  boot" "}" >"$tree/boot/grub/grub.cfg"
+    printf '%s\n' "set timeout=0" "set default=0" "set fallback=1" \
+        "menuentry memdisk.efi {" "  chainloader /memdisk.efi $options" "  boot" "}" \
+        "menuentry fallback {" "  echo MEMBOOT-GRUB-WENT-ON" "  halt" "}" \
+        >"$tree/boot/grub/grub.cfg"
     grub_mkrescue_efi "$out" "$tree" "memdisk.efi=$loader" "isos/test.iso=$inner" ||
         { rm -rf "$tree"; return 1; }
     rm -rf "$tree"

@@ -288,8 +288,10 @@ make_iso() {
 # ---------------------------------------------------------------- UEFI
 
 # GRUB modules the UEFI media's GRUB needs (grub-mkrescue and grub-mkimage
-# add what these depend on).
-GRUB_EFI_MODULES="normal configfile linux echo test iso9660 fat part_gpt part_msdos chain"
+# add what these depend on); every partition map, which GRUB loads by name
+# when it probes a disk (else an error line for each missing one).
+GRUB_EFI_MODULES="normal configfile linux echo test iso9660 fat chain halt $(
+    cd "$GRUB_EFI" 2>/dev/null && for m in part_*.mod; do printf '%s ' "${m%.mod}"; done)"
 
 # run_grub_mkrescue_efi OUT CFG [PAD]: a CD that boots only on UEFI, made by
 # grub-mkrescue from GRUB's x86_64-efi platform alone (an El Torito EFI

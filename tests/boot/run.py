@@ -45,7 +45,8 @@ TABLE = os.path.join(harness.BOOT_DIR, "cases.txt")
 JOBS = max(1, int(os.environ.get("MEMBOOT_JOBS", "2")))
 KEEP_RUNS = int(os.environ.get("MEMBOOT_KEEP", "3"))
 LOGS = ("serial.log", "probe/serial.log", "screen.txt", "harness.log", "qemu.out")
-LARGE = ("*.iso", "*.img", "*.gz", "*.fd", "probe/*.iso", "tftp/*.iso", "tftp/*.gz", "tftp/vmlinuz")
+LARGE = ("*.iso", "*.img", "*.gz", "*.fd", "probe/*.iso", "tftp/*.iso", "tftp/*.gz", "tftp/*.img",
+         "tftp/vmlinuz")
 
 
 def run_case(row, run_dir):
