@@ -10,11 +10,21 @@ import hashlib
 import os
 import re
 import subprocess
+import uuid
 
 import qemu
-from harness import BUILD, need, parse_found, read_text
+from harness import BUILD, Fail, need, parse_found, read_text
 
 FLOPPY_BYTES = 1474560
+MIB2 = 2 * 1024 * 1024
+FOUR_GIB = 1 << 32
+# What memdisk.efi says when it starts the image's loader (the default one).
+EFI_STARTED = "memdisk.efi: starting \\EFI\\BOOT\\BOOTX64.EFI"
+# NFIT range types (UEFI's RAM disk types, as the firmware registers them).
+NFIT_TYPES = {uuid.UUID("77ab535a-45fc-624b-5560-f7b281d1f96e"): "VirtualDisk",
+              uuid.UUID("3d5abd30-4175-87ce-6d64-d2ade523c4bb"): "VirtualCD"}
+# Terminal escapes OVMF's console puts on the serial line (colours, modes).
+ESCAPES = re.compile(r"\x1b(\[[0-9;?=]*[A-Za-z]|[()][A-Za-z0-9]|[=>c])")
 
 
 def run_check(case):
@@ -37,12 +47,12 @@ def num(text):
 
 
 def image_len(case):
-    """The image length the loader should report: memboot's memdisk reserves
-    and reports whole 4 KiB pages (the tail is zeros, so that
-    phram=memdisk,$(memdiskfind) works on current kernels); SYSLINUX's
+    """The image length the loader should report: memboot's memdisk and
+    memdisk.efi reserve and report whole 4 KiB pages (the tail is zeros, so
+    that phram=memdisk,$(memdiskfind) works on current kernels); SYSLINUX's
     reports the file's size."""
     size = os.path.getsize(case.raw or case.image)
-    return (size + 4095) // 4096 * 4096 if case.loader == "memboot" else size
+    return (size + 4095) // 4096 * 4096 if case.loader in ("memboot", "memboot-efi") else size
 
 
 def image_sha256(case):
@@ -431,6 +441,171 @@ def check_mkinitcpio(case, prefix="/dev/"):
     case.note = (f"{r['hook_out']}; by-label/{label} and by-uuid/{uuid} -> {dev} after "
                  f"{r['label_wait']}s; sha256 ok; without our rule: '{r['norule_link']}'; "
                  f"/init ran {q(r['boot_s'])}s")
+
+
+
+# ---------------------------------------------------------------- memdisk.efi
+
+def efi_serial(case):
+    """The serial log without CRs and terminal escapes (OVMF mirrors its
+    console there: memdisk.efi's lines, GRUB's, iPXE's; then Linux's ttyS0)."""
+    return ESCAPES.sub("", serial(case))
+
+
+def efi_tail(case):
+    """memdisk.efi's last lines (or the serial log's), for a failure message."""
+    lines = [l.strip() for l in efi_serial(case).splitlines() if l.strip()]
+    said = [l for l in lines if "memdisk.efi:" in l]
+    return " | ".join((said or lines)[-4:]) or "(serial log empty)"
+
+
+def is_iso(path):
+    """PATH holds an ISO 9660 volume (CD001 at 32769)."""
+    with open(path, "rb") as f:
+        f.seek(32769)
+        return f.read(5) == b"CD001"
+
+
+def nfit_spas(results):
+    """The System Physical Address ranges (structure type 0) of the NFITs the
+    guest reported as hex (keys nfit_hex_NAME): (base, length, type name)."""
+    spas = []
+    for key in sorted(k for k in results if k.startswith("nfit_hex_")):
+        try:
+            table = bytes.fromhex(results[key])
+        except ValueError:
+            raise Fail(f"{key} is not hex: {results[key][:40]}") from None
+        need(len(table) >= 40 and table[:4] == b"NFIT", f"{key} is no NFIT: {results[key][:80]}")
+        off = 40                        # the header (36 bytes) and 4 reserved bytes
+        while off + 4 <= len(table):
+            kind, length = int.from_bytes(table[off:off + 2], "little"), \
+                int.from_bytes(table[off + 2:off + 4], "little")
+            need(length >= 4 and off + length <= len(table),
+                 f"{key}: a structure of {length} bytes at {off} of {len(table)}")
+            if kind == 0:
+                need(length >= 56, f"{key}: an SPA range of {length} bytes")
+                guid = uuid.UUID(bytes_le=table[off + 16:off + 32])
+                spas.append((int.from_bytes(table[off + 32:off + 40], "little"),
+                             int.from_bytes(table[off + 40:off + 48], "little"),
+                             NFIT_TYPES.get(guid, str(guid))))
+            off += length
+    return spas
+
+
+def check_efi_grub(case):
+    """memdisk.efi started \\EFI\\BOOT\\BOOTX64.EFI from the image, then the
+    until text (GRUB's banner) came on the serial line."""
+    text = efi_serial(case)
+    need(EFI_STARTED in text, f"memdisk.efi never said '{EFI_STARTED}': {efi_tail(case)}")
+    need(case.reached and case.until_text in text,
+         f"'{case.until_text}' never came after memdisk.efi started the loader: {efi_tail(case)}")
+    need(text.index(EFI_STARTED) < text.rindex(case.until_text),
+         f"'{case.until_text}' only before memdisk.efi started the loader")
+    started = next(l for l in text.splitlines() if EFI_STARTED in l)
+    grub = next(l for l in text.splitlines() if case.until_text in l)
+    case.note = f"{started.strip()}; then: {grub.strip()[:60]}"
+
+
+def check_efi_pmem(case, mode=""):
+    """An image memdisk.efi booted, as Linux sees it: memdisk.efi started
+    \\EFI\\BOOT\\BOOTX64.EFI; loading modules by modalias (nfit, nd_pmem)
+    gave a /dev/pmemN over exactly the image's pages (2 MiB aligned) whose
+    bytes hash like the image (zero-padded to whole pages); the NFIT has
+    exactly one range over it, of the image's type (VirtualCD for an ISO,
+    VirtualDisk else); both finders print the same, naming the pmem range;
+    memdisk-attach's device hashes like the image.  MODE own: memdisk.efi's
+    own block device and its own NFIT (disk=own); MODE high: the image above
+    4 GiB (place=high), and the finders and memdisk-attach are only
+    reported (the mBFT's 64-bit extension is not SYSLINUX's)."""
+    r = case.results
+    text = efi_serial(case)
+    errors = [l.strip() for l in text.splitlines() if "memdisk.efi: error:" in l]
+    need(r["done"] or not errors, f"memdisk.efi failed: {' | '.join(errors)}")
+    guest_ran(case)
+    need(EFI_STARTED in text, f"memdisk.efi never said '{EFI_STARTED}': {efi_tail(case)}")
+    dev, size, sha = r["dev"], image_len(case), image_sha256(case)
+    mods = r["modules"].split()
+    need(dev.startswith("/dev/pmem"),
+         f"no /dev/pmem* after {q(r['rounds'])} rounds of modalias loading (modules: "
+         f"{r['modules'] or 'none'}; ACPI tables: {r['acpi_tables']}; iomem: {r['iomem'] or '-'})")
+    need("nfit" in mods and "nd_pmem" in mods,
+         f"nfit and nd_pmem should be loaded by modalias; loaded: {r['modules']}")
+    addr, dev_size = num(r["dev_res"]), num(r["dev_size"])
+    need(addr is not None and addr % MIB2 == 0,
+         f"{dev}'s range starts at '{r['dev_res']}', not on a 2 MiB boundary")
+    need(dev_size == size, f"{dev} has {dev_size} bytes, expected {size} (the image's pages)")
+    need(r["len"] == str(size),
+         f"the guest hashed {q(r['len'])} bytes (length from {q(r['len_from'])}), expected {size}")
+    read_err = f"; read error: {r['read_err']}" if r["read_err"] else ""
+    need(r["sha256"] == sha, f"sha256 of {dev} differs from the image's (guest "
+         f"{r['sha256'][:12]}, host {sha[:12]}){read_err}")
+    spas = nfit_spas(r)
+    over = [x for x in spas if x[0] < addr + size and addr < x[0] + x[1]]
+    listed = ", ".join(f"{b:#x}+{l:#x} {t}" for b, l, t in spas) or "none"
+    need(len(over) == 1,
+         f"{len(over)} NFIT ranges overlap the image at {addr:#x}+{size:#x} (ranges: {listed})")
+    base, length, kind = over[0]
+    need((base, length) == (addr, size),
+         f"the NFIT range {base:#x}+{length:#x} is not the image's {addr:#x}+{size:#x}")
+    want = "VirtualCD" if is_iso(case.raw or case.image) else "VirtualDisk"
+    need(kind == want, f"the NFIT range's type is {kind}, expected {want}")
+    how = "own block device" if mode == "own" else "firmware's RAM disk protocol"
+    if mode == "own":
+        need("installed memdisk.efi's own block device" in text,
+             f"disk=own, but memdisk.efi did not install its own block device: {efi_tail(case)}")
+        need("installed an NFIT with one range" in text,
+             f"disk=own, but memdisk.efi did not install its own NFIT: {efi_tail(case)}")
+    else:
+        need("through the firmware's RAM disk protocol" in text,
+             f"memdisk.efi did not use the firmware's RAM disk protocol: {efi_tail(case)}")
+    finders = (f"ours '{r['ours_out']}' (exit {q(r['ours_rc'])}), Debian's '{r['ref_out']}' "
+               f"(exit {q(r['ref_rc'])}); before nfit and nd_pmem: ours '{r['ours_pre']}', "
+               f"Debian's '{r['ref_pre']}'")
+    if mode == "high":
+        need(addr >= FOUR_GIB, f"place=high, but the image is at {addr:#x}")
+        attach = (f"{r['attach_out']}, sha256 {'ok' if r['attach_sha256'] == sha else 'differs'}"
+                  if r["attach_rc"] == "0" else f"exit {q(r['attach_rc'])}: {r['attach_err']}")
+        case.note = (f"{dev} at {addr:#x}+{size:#x} ({kind}, {how}); memdiskfind: {finders}; "
+                     f"memdisk-attach: {attach}")
+        return
+    need(addr + size <= FOUR_GIB, f"the image is at {addr:#x}, above 4 GiB, though it fits below")
+    need(r["ref_pre"] and r["ours_pre"] == r["ref_pre"],
+         f"the finders differ before any module claimed the range: {finders}")
+    need(r["ref_rc"] == "0", f"Debian's memdiskfind exited {q(r['ref_rc'])}: {r['ref_err']}")
+    need(r["ours_rc"] == "0" and r["ours_out_hex"] == r["ref_out_hex"],
+         f"finders differ: {finders}; {r['ours_err']} (iomem: {r['iomem']})")
+    need(parse_found(r["ref_out"]) == (addr, size),
+         f"memdiskfind found '{r['ref_out']}', but {dev} is {addr:#x},{size:#x}")
+    need(r["attach_rc"] == "0" and r["attach_out"],
+         f"memdisk-attach exited {q(r['attach_rc'])}: {r['attach_err']}")
+    need(r["attach_sha256"] == sha, f"sha256 of memdisk-attach's {r['attach_out']} differs "
+         f"from the image's (guest {r['attach_sha256'][:12] or 'none'}, host {sha[:12]})")
+    case.note = (f"{dev} = NFIT {kind} range {addr:#x}+{size:#x} ({how}); memdiskfind "
+                 f"{r['ref_out']}; memdisk-attach {r['attach_out']}; sha256 ok")
+
+
+def check_efi_pmem_msg(case, text):
+    """check_efi_pmem, and memdisk.efi said TEXT."""
+    check_efi_pmem(case)
+    line = next((l.strip() for l in efi_serial(case).splitlines() if text in l), "")
+    need(line, f"memdisk.efi never said '{text}': {efi_tail(case)}")
+    case.note += f"; said: {line}"
+
+
+def check_efi_error(case, text):
+    """memdisk.efi printed "memdisk.efi: error: ...TEXT..." and started
+    nothing, and then iPXE went on to its script's next command (memdisk.efi
+    returned an error to its caller instead of hanging or rebooting)."""
+    lines = efi_serial(case).splitlines()
+    errors = [(i, l.strip()) for i, l in enumerate(lines) if "memdisk.efi: error:" in l]
+    need(errors, f"memdisk.efi printed no error: {efi_tail(case)}")
+    hit = next(((i, l) for i, l in errors if text.lower() in l.lower()), None)
+    need(hit, f"memdisk.efi's errors lack '{text}': {' | '.join(l for _, l in errors)}")
+    need(not any(EFI_STARTED in l for l in lines), "memdisk.efi started a loader all the same")
+    went = [i for i, l in enumerate(lines) if "MEMBOOT-IPXE-WENT-ON" in l and "echo" not in l]
+    need(went and went[-1] > hit[0],
+         f"iPXE did not go on to its script's next command after the error: {efi_tail(case)}")
+    case.note = f"{hit[1]}; then iPXE went on"
 
 
 CHECKS = {name[len("check_"):]: f for name, f in list(globals().items())

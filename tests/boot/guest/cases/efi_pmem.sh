@@ -14,6 +14,10 @@ load_modaliases() {
     done
 }
 
+# The finders before any module claims the range, for comparison.
+emit ref_pre "$(memdiskfind.syslinux 2>&1)"
+emit ours_pre "$(memdiskfind 2>&1)"
+
 dev=
 for round in 1 2 3 4 5 6 7 8 9 10; do
     load_modaliases
@@ -24,7 +28,7 @@ done
 emit rounds "$round"
 emit modules "$(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
 emit dev "$dev"
-emit iomem "$(grep -i persistent /proc/iomem | tr '\n' ';')"
+emit iomem "$(grep -i -B1 -e persistent -e namespace /proc/iomem | tr -s ' ' | tr '\n' ';')"
 emit acpi_tables "$(ls /sys/firmware/acpi/tables | tr '\n' ' ')"
 # The NFIT as hex; a second one would be NFIT2 (the host reads them all).
 for t in /sys/firmware/acpi/tables/NFIT*; do
