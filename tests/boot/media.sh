@@ -358,8 +358,11 @@ build_gpt() {
     printf '%s\n' "label: gpt" \
         "start=$HDD_PART_START, size=$(((GPT_SIZE_MIB - 2) * 2048)), type=$ESP_TYPE, name=ESP" |
         sfdisk --quiet "$img.new" >/dev/null
+    # (It would warn that the file is longer than the file system: the GPT's
+    # backup is there.)
     mkfs.fat -F 32 -s 1 -n MEMBOOT_ESP --offset "$HDD_PART_START" "$img.new" \
-        $(((GPT_SIZE_MIB - 2) * 1024)) >/dev/null
+        $(((GPT_SIZE_MIB - 2) * 1024)) >/dev/null 2>"$tmp/mkfs.err" ||
+        { cat "$tmp/mkfs.err" >&2; die "mkfs.fat failed"; }
     # shellcheck disable=SC2086
     grub-mkimage -O x86_64-efi -d "$GRUB_EFI" -p /boot/grub -o "$tmp/bootx64.efi" \
         $GRUB_EFI_MODULES

@@ -15,6 +15,7 @@ any case failed.  Logs: $MEMBOOT_CACHE/runs/last/CASE/.
 Environment:
   MEMDISK          loader of "syslinux" cases (default Debian's SYSLINUX MEMDISK)
   MEMBOOT_MEMDISK  loader of "memboot" cases (default $MEMBOOT_BUILD/memdisk)
+  MEMBOOT_EFI      loader of "memboot-efi" cases (default $MEMBOOT_BUILD/memdisk.efi)
   MEMBOOT_BUILD    folder with our static tools (default <repo>/build)
   MEMBOOT_CACHE    cache for the kernel, media and runs (default ~/.cache/memboot)
   MEMBOOT_JOBS     QEMUs run at the same time (default 2)
