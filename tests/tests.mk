@@ -43,5 +43,5 @@ fuzz: $(FUZZERS)
 install-test: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
 	tests/install.sh
 
-boot: $(TOOLS) $(BUILD)/memdisk
+boot: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
 	MEMBOOT_BUILD=$(abspath $(BUILD)) tests/boot/run.sh

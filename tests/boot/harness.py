@@ -32,9 +32,9 @@ LOADERS = {
     "": None,
 }
 VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux",
-        "cd-grub-efi", "usb-stick")
+        "cd-grub-efi", "usb-stick", "usb-grub-efi")
 NO_LOADER_VIAS = ("direct", "net-ipxe")    # they can boot the test kernel itself
-EFI_ONLY_VIAS = ("cd-grub-efi", "usb-stick")   # they start memdisk.efi
+EFI_ONLY_VIAS = ("cd-grub-efi", "usb-stick", "usb-grub-efi")   # they start memdisk.efi
 EFI_VIAS = ("net-ipxe", *EFI_ONLY_VIAS)       # how memdisk.efi can be started
 COLUMNS = ("name", "firmware", "ram", "via", "loader", "option", "image", "guest", "kargs",
            "until", "check", "prep")
@@ -221,7 +221,7 @@ class Case:
         """Where the outer medium of the case's delivery goes."""
         if self.via.startswith("cd-"):
             return self.path("outer.iso")
-        if self.via == "usb-stick":
+        if self.via.startswith("usb-"):
             return self.path("outer.img")
         return self.path("tftp")
 
@@ -244,7 +244,7 @@ class Case:
             kw.update(zip(("kernel", "initrd", "append"), self.linux()))
         elif self.via.startswith("cd-"):
             kw.update(cdrom=self.outer())
-        elif self.via == "usb-stick":
+        elif self.via.startswith("usb-"):
             kw.update(stick=self.outer())
         else:
             kw.update(tftp=self.path("tftp"),

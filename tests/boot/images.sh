@@ -21,7 +21,8 @@
 #       cd-isolinux or cd-grub (OUT: the outer CD), net-ipxe or net-pxelinux
 #       (OUT: the TFTP folder); for memdisk.efi (LOADER keeps its name):
 #       net-ipxe-efi (OUT: the TFTP folder; MORE: more files it loads),
-#       cd-grub-efi (OUT: GRUB's UEFI CD), usb-stick (OUT: the stick's image)
+#       cd-grub-efi (OUT: GRUB's UEFI CD), usb-stick and usb-grub-efi (OUT:
+#       the stick's image)
 #   images.sh outer net-ipxe-linux OUT KERNEL INITRD ARGS
 #       the TFTP folder whose iPXE script boots KERNEL with INITRD and ARGS
 #       itself (no memdisk)
@@ -302,43 +303,83 @@ make_pxe_efi_dir() {
     printf '%s\n' "${lines[@]}" >"$dir/boot.ipxe"
 }
 
+# chain_cfg OPTIONS: a grub.cfg that chainloads /memdisk.efi with OPTIONS;
+# should memdisk.efi return, its fallback entry says so and powers off.
+chain_cfg() {
+    printf '%s\n' "set timeout=0" "set default=0" "set fallback=1" \
+        "menuentry memdisk.efi {" "  chainloader /memdisk.efi $1" "  boot" "}" \
+        "menuentry fallback {" "  echo MEMBOOT-GRUB-WENT-ON" "  halt" "}"
+}
+
 # make_grub_efi_outer OUT LOADER INNER OPTIONS: GRUB's UEFI CD
 # (grub-mkrescue, x86_64-efi only) whose grub.cfg chainloads /memdisk.efi
-# with OPTIONS; INNER is /isos/test.iso on it (OPTIONS name it: image=...).
-# Should memdisk.efi return, GRUB's fallback entry says so and powers off.
+# with OPTIONS (chain_cfg); INNER is /isos/test.iso on it (OPTIONS name it:
+# image=...).  The volume GRUB chainloads from is the CD's ISO 9660.
 make_grub_efi_outer() {
     local out=$1 loader=$2 inner=$3 options=$4 tree=$1.d
     rm -rf "$tree"
     mkdir -p "$tree/boot/grub"
-    printf '%s\n' "set timeout=0" "set default=0" "set fallback=1" \
-        "menuentry memdisk.efi {" "  chainloader /memdisk.efi $options" "  boot" "}" \
-        "menuentry fallback {" "  echo MEMBOOT-GRUB-WENT-ON" "  halt" "}" \
-        >"$tree/boot/grub/grub.cfg"
+    chain_cfg "$options" >"$tree/boot/grub/grub.cfg"
     grub_mkrescue_efi "$out" "$tree" "memdisk.efi=$loader" "isos/test.iso=$inner" ||
         { rm -rf "$tree"; return 1; }
     rm -rf "$tree"
 }
 
-# make_stick OUT LOADER INNER OPTIONS: a USB stick: one FAT32 partition (MBR,
-# type 0Ch) with LOADER as \EFI\BOOT\BOOTX64.EFI (what UEFI firmware starts
-# from removable media), \EFI\BOOT\memdisk.cfg holding OPTIONS (memdisk.efi
-# reads it when started with no options) and INNER as /test.iso.
-make_stick() {
-    local out=$1 loader=$2 inner=$3 options=$4 mib off=$((HDD_PART_START * 512))
-    mib=$(($(file_size "$inner") / 1048576 + 40))
+# new_stick OUT ROOM: an empty USB stick with room for ROOM bytes and more:
+# one FAT32 partition (MBR, type 0Ch) from 1 MiB to the end.
+new_stick() {
+    local out=$1 mib
+    mib=$(($2 / 1048576 + 40))
     rm -f "$out"
     truncate -s "${mib}M" "$out"
     printf '%s\n' "label: dos" "start=$HDD_PART_START, type=c, bootable" |
         sfdisk --quiet "$out" >/dev/null || return 1
     mkfs.fat -F 32 -s 1 -n MEMBOOT_USB --offset "$HDD_PART_START" "$out" \
-        $(((mib - 1) * 1024)) >/dev/null || return 1
+        $(((mib - 1) * 1024)) >/dev/null
+}
+
+# stick_put OUT FILE PATH...: copy FILE to PATH on the stick OUT, then the
+# next FILE PATH pair (folders are made as needed).
+stick_put() {
+    local out=$1 off=$((HDD_PART_START * 512)) dir part parts
+    shift
+    export MTOOLS_SKIP_CHECK=1
+    while [[ $# -ge 2 ]]; do
+        IFS=/ read -ra parts <<<"${2#/}"
+        dir=
+        for part in "${parts[@]:0:${#parts[@]}-1}"; do
+            dir=$dir/$part
+            mmd -i "$out@@$off" "::$dir" 2>/dev/null || true    # there already
+        done
+        mcopy -D o -i "$out@@$off" "$1" "::$2" || return 1
+        shift 2
+    done
+}
+
+# make_stick OUT LOADER INNER OPTIONS: a USB stick (new_stick) with LOADER as
+# \EFI\BOOT\BOOTX64.EFI (what UEFI firmware starts from removable media),
+# \EFI\BOOT\memdisk.cfg holding OPTIONS (memdisk.efi reads it when started
+# with no options) and INNER as /test.iso.
+make_stick() {
+    local out=$1 loader=$2 inner=$3 options=$4
+    new_stick "$out" "$(file_size "$inner")" || return 1
     printf '%s\n' "# memdisk.efi options (tests/boot/images.sh make_stick)" "$options" \
         >"$out.cfg"
-    export MTOOLS_SKIP_CHECK=1
-    mmd -i "$out@@$off" ::/EFI ::/EFI/BOOT &&
-        mcopy -i "$out@@$off" "$loader" ::/EFI/BOOT/BOOTX64.EFI &&
-        mcopy -i "$out@@$off" "$out.cfg" ::/EFI/BOOT/memdisk.cfg &&
-        mcopy -i "$out@@$off" "$inner" ::/test.iso || { rm -f "$out.cfg"; return 1; }
+    stick_put "$out" "$loader" /EFI/BOOT/BOOTX64.EFI "$out.cfg" /EFI/BOOT/memdisk.cfg \
+        "$inner" /test.iso || { rm -f "$out.cfg"; return 1; }
+    rm -f "$out.cfg"
+}
+
+# make_grub_stick OUT LOADER INNER OPTIONS: a USB stick (new_stick) whose
+# \EFI\BOOT\BOOTX64.EFI is GRUB (grubx64.efi), whose grub.cfg chainloads
+# /memdisk.efi (LOADER) with OPTIONS (chain_cfg), and INNER as
+# /isos/test.iso: GRUB chainloads from a FAT volume.
+make_grub_stick() {
+    local out=$1 loader=$2 inner=$3 options=$4
+    new_stick "$out" "$(file_size "$inner")" || return 1
+    chain_cfg "$options" >"$out.cfg"
+    stick_put "$out" "$MEDIA/grubx64.efi" /EFI/BOOT/BOOTX64.EFI "$out.cfg" /boot/grub/grub.cfg \
+        "$loader" /memdisk.efi "$inner" /isos/test.iso || { rm -f "$out.cfg"; return 1; }
     rm -f "$out.cfg"
 }
 
@@ -351,6 +392,7 @@ case_outer() {
         cd-grub) make_grub_outer "$@" ;;
         cd-grub-efi) make_grub_efi_outer "$@" ;;
         usb-stick) make_stick "$@" ;;
+        usb-grub-efi) make_grub_stick "$@" ;;
         net-ipxe-efi) make_pxe_efi_dir "$@" ;;
         net-ipxe) make_pxe_dir "$@" ;;
         net-pxelinux) make_pxelinux_dir "$@" ;;

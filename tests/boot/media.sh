@@ -340,15 +340,27 @@ build_efi_rescue() {
     set_stamp grub-efi-rescue.iso "$hash"
 }
 
+# build_grub_efi: grubx64.efi, GRUB for UEFI made by grub-mkimage with its
+# modules built in and the prefix /boot/grub on the partition it was started
+# from (the UEFI media's \EFI\BOOT\BOOTX64.EFI when GRUB boots a disk).
+build_grub_efi() {
+    local hash out=$MEDIA/grubx64.efi
+    hash=$(inputs_hash "$GRUB_EFI/kernel.img" "$GRUB_EFI/normal.mod" "modules=$GRUB_EFI_MODULES")
+    is_fresh grubx64.efi "$hash" && return 0
+    log "media: grubx64.efi"
+    # shellcheck disable=SC2086
+    grub-mkimage -O x86_64-efi -d "$GRUB_EFI" -p /boot/grub -o "$out.new" $GRUB_EFI_MODULES
+    mv "$out.new" "$out"
+    set_stamp grubx64.efi "$hash"
+}
+
 # build_gpt: the shared GPT disk (without grub.cfg): one EFI system
-# partition, FAT32, with GRUB for UEFI made by grub-mkimage as
-# \EFI\BOOT\BOOTX64.EFI (its modules built in; prefix /boot/grub on the
-# partition it is started from), the kernel and the initramfs.  sfdisk and
-# mtools: no root, no loop device.
+# partition, FAT32, with grubx64.efi as \EFI\BOOT\BOOTX64.EFI, the kernel
+# and the initramfs.  sfdisk and mtools: no root, no loop device.
 build_gpt() {
     local hash img=$MEDIA/gpt.img off=$((HDD_PART_START * 512)) tmp
-    hash=$(inputs_hash "$MEDIA/vmlinuz" "$MEDIA/initrd.gz" "$GRUB_EFI/kernel.img" \
-        "$GRUB_EFI/normal.mod" "size=$GPT_SIZE_MIB" "modules=$GRUB_EFI_MODULES")
+    hash=$(inputs_hash "$MEDIA/vmlinuz" "$MEDIA/initrd.gz" "$MEDIA/grubx64.efi" \
+        "size=$GPT_SIZE_MIB")
     is_fresh gpt.img "$hash" && return 0
     log "media: gpt.img"
     tmp=$(mktemp -d)
@@ -363,12 +375,9 @@ build_gpt() {
     mkfs.fat -F 32 -s 1 -n MEMBOOT_ESP --offset "$HDD_PART_START" "$img.new" \
         $(((GPT_SIZE_MIB - 2) * 1024)) >/dev/null 2>"$tmp/mkfs.err" ||
         { cat "$tmp/mkfs.err" >&2; die "mkfs.fat failed"; }
-    # shellcheck disable=SC2086
-    grub-mkimage -O x86_64-efi -d "$GRUB_EFI" -p /boot/grub -o "$tmp/bootx64.efi" \
-        $GRUB_EFI_MODULES
     export MTOOLS_SKIP_CHECK=1
     mmd -i "$img.new@@$off" ::/EFI ::/EFI/BOOT ::/boot ::/boot/grub
-    mcopy -i "$img.new@@$off" "$tmp/bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
+    mcopy -i "$img.new@@$off" "$MEDIA/grubx64.efi" ::/EFI/BOOT/BOOTX64.EFI
     mcopy -i "$img.new@@$off" "$MEDIA/vmlinuz" ::/vmlinuz
     mcopy -i "$img.new@@$off" "$MEDIA/initrd.gz" ::/initrd.gz
     rm -rf "$tmp"
@@ -481,6 +490,7 @@ ensure_media() {
         build_iso_tree
         build_hdd
         build_floppy
+        build_grub_efi
         build_gpt
         build_efi_rescue
     ) 9>"$MEDIA/.lock"
