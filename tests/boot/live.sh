@@ -109,24 +109,39 @@ ensure_live_media() {
     ) 9>"$MEDIA/.lock"
 }
 
-# live_cfg FLAVOR TOKEN [KARGS...]: the ISOLINUX configuration of a live ISO
-# (with "quiet" unless LIVE_QUIET is set, e.g. empty),
-# padded to CFG_SIZE bytes by syslinux_cfg (so the ISO's size does not
-# depend on the token).
-live_cfg() {
+# live_args FLAVOR TOKEN [KARGS...]: the kernel command line of a live ISO
+# (with "quiet" unless LIVE_QUIET is set, e.g. empty).
+live_args() {
     local flavor=$1 token=$2 boot
     shift 2
     case $flavor in
         debian) boot="boot=live" ;;
         dracut) boot="root=live:CDLABEL=$LIVE_LABEL rd.live.image rd.shell=0" ;;
     esac
-    syslinux_cfg /live/vmlinuz /live/initrd.img \
-        "$boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*"
+    printf '%s\n' "$boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*"
 }
 
-# live_xorriso OUT FLAVOR CFG [PAD]: one live ISO (label LIVE_LABEL).
+# live_cfg FLAVOR TOKEN [KARGS...]: the ISOLINUX configuration of a live ISO,
+# padded to CFG_SIZE bytes by syslinux_cfg (so the ISO's size does not
+# depend on the token).
+live_cfg() {
+    syslinux_cfg /live/vmlinuz /live/initrd.img "$(live_args "$@")"
+}
+
+# live_grub_cfg FLAVOR TOKEN [KARGS...]: the same boot for the ISO's GRUB
+# (LIVE_EFI), padded to CFG_SIZE bytes for the same reason.
+live_grub_cfg() {
+    padded_cfg "$(printf '%s\n' "set timeout=0" "linux /live/vmlinuz $(live_args "$@")" \
+        "initrd /live/initrd.img" "boot")"
+}
+
+# live_xorriso OUT FLAVOR CFG [PAD]: one live ISO (label LIVE_LABEL). With
+# LIVE_EFI set, it also boots on UEFI as distributions' live ISOs do: a
+# second El Torito entry (platform EFh) holds a FAT image whose
+# \EFI\BOOT\BOOTX64.EFI is GRUB (build_live_efi), which runs the ISO's
+# /boot/grub/grub.cfg ($CFG.grub, written by make_live_iso).
 live_xorriso() {
-    local out=$1 flavor=$2 cfg=$3 pad=${4:-} dir=$MEDIA/live-$2
+    local out=$1 flavor=$2 cfg=$3 pad=${4:-} dir=$MEDIA/live-$2 efi=()
     local graft=("isolinux/isolinux.bin=$ISOLINUX_BIN" "isolinux/ldlinux.c32=$SYSLINUX_BIOS/ldlinux.c32"
         "isolinux/isolinux.cfg=$cfg" "live/vmlinuz=$MEDIA/vmlinuz" "live/initrd.img=$dir/initrd.img")
     case $flavor in
@@ -134,9 +149,36 @@ live_xorriso() {
         dracut) graft+=("LiveOS/squashfs.img=$dir/squashfs.img") ;;
     esac
     [[ -n $pad ]] && graft+=("pad.bin=$pad")
+    if [[ -n ${LIVE_EFI:-} ]]; then
+        graft+=("boot/grub/efi.img=$MEDIA/live-efi.img" "boot/grub/grub.cfg=$cfg.grub")
+        efi=(-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot)
+    fi
     xorriso -as mkisofs -quiet -o "$out" -V "$LIVE_LABEL" -R -J \
         -b isolinux/isolinux.bin -c isolinux/boot.cat \
-        -no-emul-boot -boot-load-size 4 -boot-info-table -graft-points "${graft[@]}" 2>/dev/null
+        -no-emul-boot -boot-load-size 4 -boot-info-table "${efi[@]}" -graft-points "${graft[@]}" 2>/dev/null
+}
+
+# build_live_efi: the FAT image of the live ISOs' UEFI El Torito entry. Its
+# \EFI\BOOT\BOOTX64.EFI is a standalone GRUB (grub-mkstandalone, Debian's
+# x86_64-efi platform) whose built-in configuration finds the ISO by its
+# label and runs the ISO's own /boot/grub/grub.cfg, as Debian's live ISOs
+# do; GRUB's console is the firmware's, which OVMF mirrors on the serial port.
+build_live_efi() {
+    local hash out=$MEDIA/live-efi.img tmp
+    hash=$(inputs_hash "$(dpkg-query -W -f='${Version}' grub-efi-amd64-bin 2>/dev/null)" "$BOOT_DIR/live.sh")
+    is_fresh live-efi.img "$hash" && return 0
+    log "media: live-efi.img (GRUB EFI for the live ISOs)"
+    tmp=$(mktemp -d)
+    printf '%s\n' "search --no-floppy --set=root --label $LIVE_LABEL" \
+        'configfile ($root)/boot/grub/grub.cfg' >"$tmp/embed.cfg"
+    grub-mkstandalone -O x86_64-efi -d /usr/lib/grub/x86_64-efi --locales= --fonts= --themes= \
+        --install-modules="normal configfile linux echo search search_label iso9660 part_gpt part_msdos" \
+        -o "$tmp/BOOTX64.EFI" "boot/grub/grub.cfg=$tmp/embed.cfg" >"$tmp/log" 2>&1 &&
+        rm -f "$out" && mkfs.vfat -C -n LIVEEFI "$out" 4096 >/dev/null &&
+        mmd -i "$out" ::/EFI ::/EFI/BOOT && mcopy -i "$out" "$tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI ||
+        { cat "$tmp/log" >&2; rm -rf "$tmp" "$out"; return 1; }
+    rm -rf "$tmp"
+    set_stamp live-efi.img "$hash"
 }
 
 # make_live_iso OUT FLAVOR TOKEN RULE [KARGS...]: a live ISO of FLAVOR whose
@@ -145,6 +187,10 @@ make_live_iso() {
     local out=$1 flavor=$2 token=$3 rule=$4
     shift 4
     ensure_live_media "$flavor" || return 1
+    if [[ -n ${LIVE_EFI:-} ]]; then
+        (flock 9 && build_live_efi) 9>"$MEDIA/.lock" || return 1
+        live_grub_cfg "$flavor" "$token" "$@" >"$out.cfg.grub"
+    fi
     live_cfg "$flavor" "$token" "$@" >"$out.cfg"
     fit_iso_size "$out" "$rule" live_xorriso "$out" "$flavor" "$out.cfg"
 }
