@@ -16,6 +16,8 @@
 #define MIB (1024ull * 1024ull)
 #define ALIGN (2 * MIB)
 #define FOUR_GIB 0x100000000ull
+/** The lowest address an image may start at. */
+#define LOW_LIMIT (1 * MIB)
 /** Bytes per Read() call: large enough to be fast, small enough for progress. */
 #define CHUNK (16 * MIB)
 /** The largest ratio DEFLATE reaches (258 bytes from about 2 bits), with room. */
@@ -245,7 +247,9 @@ static efi_status reserve(uint64_t pages, int place, uint64_t *base)
 	int tries;
 
 	for (tries = 0; tries < 4; tries++) {
-		uint64_t lo = place == EFIOPT_PLACE_HIGH ? FOUR_GIB : 0;
+		/* Never below 1 MiB: Linux keeps the first MiB for itself, and
+		 * the finders refuse an image there. */
+		uint64_t lo = place == EFIOPT_PLACE_HIGH ? FOUR_GIB : LOW_LIMIT;
 		uint64_t hi = place == EFIOPT_PLACE_HIGH ? UINT64_MAX : FOUR_GIB;
 		int r;
 
@@ -254,7 +258,8 @@ static efi_status reserve(uint64_t pages, int place, uint64_t *base)
 			return s;
 		r = efimem_pick(map, map_size, desc_size, bytes, ALIGN, lo, hi, &addr);
 		if (r && place == EFIOPT_PLACE_AUTO)
-			r = efimem_pick(map, map_size, desc_size, bytes, ALIGN, 0, UINT64_MAX, &addr);
+			r = efimem_pick(map, map_size, desc_size, bytes, ALIGN, LOW_LIMIT, UINT64_MAX,
+					&addr);
 		if (r) {
 			uint64_t largest = efimem_largest_free(map, map_size, desc_size,
 							       place == EFIOPT_PLACE_LOW ? FOUR_GIB
