@@ -51,22 +51,32 @@ qemu_cmd() {
         --kernel "${LOADER[$(label_loader "$1")]}" --initrd "$2" --append "$(label_option "$1" "$3")"
 }
 
-# timed_boot NAME LABEL IMAGE OPTION MARK...: boot and write "mark wall cpu
-# wait" lines (qemu_serial.py) to $LOGS/NAME.out, the serial log to $LOGS/NAME.log.
-# TIMED_EXTRA (an array) holds more qemu_serial.py options, if any.
-# On failure the reason and the serial tail are printed on stderr; returns 1.
-# (Run in this shell, not in $(...), so that the trap can stop the helper.)
-TIMED_EXTRA=()
+# timed_boot NAME LABEL IMAGE OPTION MARK...: boot IMAGE through LABEL's
+# loader (qemu_cmd) and time MARKs (serial_boot).
 timed_boot() {
-    local name=$1 loader=$2 image=$3 option=$4 rc=0
+    local name=$1 loader=$2 image=$3 option=$4
     shift 4
-    local -a cmd marks=()
-    mapfile -d '' -t cmd < <(qemu_cmd "$loader" "$image" "$option")
+    mapfile -d '' -t BOOT_CMD < <(qemu_cmd "$loader" "$image" "$option")
+    serial_boot "$name" "$@"
+}
+
+# serial_boot NAME MARK...: run the QEMU command in BOOT_CMD (an array)
+# under qemu_serial.py and write "mark wall cpu wait" lines to
+# $LOGS/NAME.out, the serial log to $LOGS/NAME.log.  TIMED_EXTRA (an array)
+# holds more qemu_serial.py options, if any.  On failure the reason and the
+# serial tail are printed on stderr; returns 1.  (Run in this shell, not in
+# $(...), so that the trap can stop the helper.)
+TIMED_EXTRA=()
+BOOT_CMD=()
+serial_boot() {
+    local name=$1 rc=0
+    shift
+    local -a marks=()
     for m in "$@"; do marks+=(--mark "$m"); done
     wait_for_cpu
     python3 "$BENCH_DIR/qemu_serial.py" --timeout "$BOOT_TIMEOUT" --log "$LOGS/$name.log" \
         --fail 'memdisk: error: [^\r\n]*\r?\n' --info '[^\r\n]*inflate[^\r\n]*MB/s[^\r\n]*' \
-        "${TIMED_EXTRA[@]}" "${marks[@]}" -- "${cmd[@]}" >"$LOGS/$name.out" 2>"$LOGS/$name.err" &
+        "${TIMED_EXTRA[@]}" "${marks[@]}" -- "${BOOT_CMD[@]}" >"$LOGS/$name.out" 2>"$LOGS/$name.err" &
     CHILD_PID=$!
     wait "$CHILD_PID" || rc=$?
     CHILD_PID=
@@ -78,8 +88,9 @@ timed_boot() {
 }
 
 # record_interval KEY LOADER BOOT [FROM] TO: record the time between marks
-# FROM (default: QEMU's start) and TO of timed_boot BOOT: wall clock as KEY,
-# QEMU's CPU time as "cpu:KEY", its wait for a CPU as "wait:KEY".
+# FROM (default: QEMU's start) and TO of boot BOOT (timed_boot, serial_boot):
+# wall clock as KEY, QEMU's CPU time as "cpu:KEY", its wait for a CPU as
+# "wait:KEY".
 record_interval() {
     local key=$1 loader=$2 boot=$3 from=${5:+$4} to=${5:-$4} wall cpu wait
     read -r wall cpu wait < <(awk -v a="$from" -v b="$to" '

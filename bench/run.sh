@@ -47,8 +47,21 @@
 #     round: SYSLINUX `iso` (phram), memboot `iso` (phram), memboot `iso
 #     pmem` (pmem).  The same boots give the time from QEMU's start to the
 #     guest's /init.
+#  8. UEFI (bench/uefi.sh): an ISO of ~160 MB whose GRUB (x86_64-efi, made
+#     by grub-mkrescue) prints a marker, reads a 140 MiB file of random data
+#     as an initrd and prints another, booted on OVMF (q35) five ways, one
+#     boot of each per round: memdisk.efi from the NIC's EFI iPXE ROM (the
+#     image fetched over HTTP, then `boot`) with the firmware's RAM disk
+#     protocol, with `disk=own`, and with the gzipped ISO; iPXE's `sanboot`
+#     of the ISO over HTTP; the ISO as QEMU's virtual CD drive (-cdrom).  The
+#     web server is nginx on the host's loopback, started and stopped by the
+#     bench, reached through QEMU's guestfwd (tests/boot/qemu.py --http).
+#     Recorded: GRUB's read of the file (host clock between the markers),
+#     QEMU's start to GRUB, and memdisk.efi's own lines (with its `bench`
+#     option): reading the image, inflating it, one memcpy of it, registering
+#     the disk, its work after reading the image.
 #
-# Usage: bench/run.sh            (after `make`; about 4-8 minutes)
+# Usage: bench/run.sh            (after `make`; about 7-12 minutes)
 # Output: progress on stderr, then the tables on stdout, also written as
 #         Markdown to build/bench.md.  Exit status 1 if a disk-service,
 #         set-up or in-guest read boot failed (unsupported features only
@@ -60,9 +73,11 @@
 # default 90), BENCH_IDLE_WAIT (seconds to wait for an idle CPU before a
 # timed boot, default 5; 0 = never wait), MEMDISK (SYSLINUX MEMDISK, default /usr/lib/syslinux/memdisk),
 # MEMBOOT_MEMDISK (default build/memdisk), MEMBOOT_CACHE, QEMU,
-# BENCH_READ_RUNS (rounds of 7., default BENCH_RUNS), BENCH_PARTS (the parts
-# to run, default "disk small gzip mem read": disk = 1. with the large ISO's
-# set-up, small = the small ISO's set-up, gzip = 5., mem = 3., read = 7.).
+# BENCH_READ_RUNS (rounds of 7., default BENCH_RUNS), BENCH_UEFI_RUNS (rounds
+# of 8., default BENCH_RUNS), MEMBOOT_EFI (default build/memdisk.efi),
+# BENCH_PARTS (the parts to run, default "disk small gzip mem read uefi":
+# disk = 1. with the large ISO's set-up, small = the small ISO's set-up,
+# gzip = 5., mem = 3., read = 7., uefi = 8.).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -71,7 +86,8 @@ source "$BENCH_DIR/../tests/boot/media.sh"
 
 RUNS=${BENCH_RUNS:-5}
 READ_RUNS=${BENCH_READ_RUNS:-$RUNS}
-PARTS=" ${BENCH_PARTS:-disk small gzip mem read} "
+UEFI_RUNS=${BENCH_UEFI_RUNS:-$RUNS}
+PARTS=" ${BENCH_PARTS:-disk small gzip mem read uefi} "
 READ_TOKEN=bench-read           # memboot.token of the read ISO (fixed: it is cached)
 BOOT_TIMEOUT=${BENCH_TIMEOUT:-90}
 MEM_TIMEOUT=30                  # the memory boots are small: a floppy, an 11 MB ISO
@@ -83,6 +99,9 @@ LOGS=$BENCH/last                # serial logs, screens and results of this run
 RESULTS=$LOGS/results.tsv
 OUT_MD=$BUILD/bench.md
 FLOPPY_TOKEN='BENCH-FLOPPY-000' # 16 characters, printed by the floppy
+EFI_BIG_MIB=140                 # the file GRUB reads in 8.
+# GRUB modules of 8.'s ISO (grub-mkrescue adds what they depend on)
+EFI_GRUB_MODULES="normal configfile linux echo test iso9660 fat part_gpt part_msdos serial terminal halt"
 
 declare -A LOADER=([syslinux]=$MEMDISK [memboot]=$MEMBOOT_MEMDISK)
 LOADERS=(syslinux memboot)      # A, B: the order within each round
@@ -99,14 +118,22 @@ IDLE_BUDGET=60                  # and about this long in all (wait_for_cpu)
 IDLE_SPENT=0                    # seconds spent waiting so far
 TIMED_BOOTS=0                   # timed boots so far
 BUSY_STARTS=0                   # timed boots started while no CPU was idle
+HTTPD_PID=                      # the web server of 8., while it runs
+HTTPD_DIR=                      # its configuration and logs
+HTTP_PORT=                      # its port on 127.0.0.1
+EFI_LOADER=                     # the copy of memdisk.efi that 8. boots
 
 # ---------------------------------------------------------------- cleanup
 
-# cleanup: stop the helper or QEMU that may still run (on exit or signal).
+# cleanup: stop the helper, QEMU or web server that may still run (on exit
+# or signal; set +e: a failed wait must not end the cleanup).
 cleanup() {
+    set +e
     [[ -n $CHILD_PID ]] && kill "$CHILD_PID" 2>/dev/null
     [[ -n $QEMU_PID ]] && kill "$QEMU_PID" 2>/dev/null
-    [[ -n $CHILD_PID || -n $QEMU_PID ]] && wait 2>/dev/null
+    [[ -n $CHILD_PID ]] && wait "$CHILD_PID" 2>/dev/null
+    [[ -n $QEMU_PID ]] && wait "$QEMU_PID" 2>/dev/null
+    [[ -n $HTTPD_PID || -n $HTTPD_DIR ]] && httpd_stop
     return 0
 }
 trap cleanup EXIT
@@ -125,7 +152,7 @@ progress() { STEP=$((STEP + 1)); log "[$(printf '%2d' "$STEP")] $*"; }
 # own error if it printed one, else the helper's first line.
 failure_reason() {
     local why
-    why=$(grep -ao 'memdisk: error: [^[:cntrl:]]*' "$1" 2>/dev/null | head -n1 || true)
+    why=$(grep -aoE 'memdisk(\.efi)?: error: [^[:cntrl:]]*' "$1" 2>/dev/null | head -n1 || true)
     [[ -n $why ]] || why=$(head -n1 "$2")
     printf '%s' "${why:-unknown failure}"
 }
@@ -134,6 +161,8 @@ failure_reason() {
 source "$BENCH_DIR/media.sh"
 # shellcheck source=bench/measure.sh
 source "$BENCH_DIR/measure.sh"
+# shellcheck source=bench/uefi.sh
+source "$BENCH_DIR/uefi.sh"
 
 # ---------------------------------------------------------------- facts
 
@@ -192,7 +221,13 @@ main() {
     record_facts
     log "bench: $RUNS runs each, loaders interleaved; logs in $LOGS"
     local part
-    for part in disk small gzip mem read; do
+    if [[ $PARTS == *" uefi "* ]]; then
+        [[ -f $MEMBOOT_EFI ]] || die "$MEMBOOT_EFI is missing (run make first)"
+        if ! command -v nginx >/dev/null || ! command -v socat >/dev/null; then
+            die "part uefi needs nginx and socat (run scripts/deps.sh)"
+        fi
+    fi
+    for part in disk small gzip mem read uefi; do
         [[ $PARTS == *" $part "* ]] || continue
         case $part in
             disk) measure_disk_service ;;
@@ -200,6 +235,7 @@ main() {
             gzip) measure_gzip ;;
             mem) measure_basemem ;;
             read) measure_read ;;
+            uefi) measure_uefi ;;
         esac
     done
     record meta seconds - "$((SECONDS - start))"

@@ -6,12 +6,14 @@ Input: the results file, one tab-separated line per fact:
     note  KEY LOADER TEXT     text for a cell (a failure, memboot's inflate line)
     meta  KEY -      TEXT     a fact about the run (date, versions, sizes)
 LOADER is syslinux, memboot, memboot-pmem (memboot with `pmem` added to the
-option), or none (the machine without a memdisk).
+option), none (the machine without a memdisk), or a UEFI label (efi,
+efi-own, efi-gz, san, cdrom: bench/uefi.sh).
 
 Output (stdout): the table, a line on the disk-service target, the pmem
 table (memboot `iso pmem` beside `iso` and SYSLINUX `iso`: set-up, disk
-service, boot to /init, in-guest read of the whole device), and the
-conditions of the run.  Timings are medians with (min-max); MB = 10^6 bytes.
+service, boot to /init, in-guest read of the whole device), the UEFI table
+(memdisk.efi beside iPXE's sanboot and a virtual CD drive, with its two
+target lines), and the conditions of the run.  Timings are medians with (min-max); MB = 10^6 bytes.
 A timing KEY comes with "cpu:KEY" (QEMU's CPU time over the same interval)
 and "wait:KEY" (the time QEMU waited for a CPU).
 
@@ -23,6 +25,13 @@ from collections import defaultdict
 
 LOADERS = ("syslinux", "memboot")
 TARGET = 1.25       # memboot `iso` must be this much faster than SYSLINUX's best
+EFI_WORK_TARGET = 1.25  # memdisk.efi's work after reading: at most this many memcpys
+UEFI_COLUMNS = (("efi", "(a) memdisk.efi, firmware RAM disk"),
+                ("efi-own", "(a) memdisk.efi `disk=own`"),
+                ("efi-gz", "(a) memdisk.efi, gzipped ISO"),
+                ("san", "(b) iPXE `sanboot` over HTTP"),
+                ("cdrom", "(c) virtual CD drive (`-cdrom`)"))
+EFI_LABELS = ("efi", "efi-own", "efi-gz")
 
 
 class Results:
@@ -327,6 +336,156 @@ def wait_share(r):
     return f"{wait / wall * 100:.0f} %" if wall else "?"
 
 
+def ms_cell(r, key, loader, nbytes=None):
+    """A short interval in ms: '28.7 ms (18.8–31.0)', with NBYTES ', 215 MB/s'."""
+    med = r.median(key, loader)
+    if med is None:
+        return "–" if loader not in EFI_LABELS else r.why("uefi", loader)
+    lo, hi = r.spread(key, loader)
+    digits = 0 if med >= 0.1 else 1
+    cell = f"{med * 1e3:.{digits}f} ms ({lo * 1e3:.{digits}f}–{hi * 1e3:.{digits}f})"
+    if nbytes and med > 0:
+        cell += f", {nbytes / med / 1e6:.0f} MB/s"
+    return cell
+
+
+def uefi_cell(r, key, loader, nbytes=None, cpu=True):
+    """timing_cell for the UEFI table: a failure note if the boot failed,
+    QEMU's CPU time only where asked (over short intervals it is noise:
+    threads that end take their CPU time with them)."""
+    if r.median(key, loader) is None:
+        return r.why("uefi", loader)
+    cell = timing_cell(r, key, loader, nbytes)
+    return cell if cpu else cell.split("; CPU")[0]
+
+
+def uefi_read_ratio(r, loader, base="cdrom"):
+    """GRUB's read speed of LOADER against BASE's: ratio of the medians."""
+    a, b = r.median("uefi read", loader), r.median("uefi read", base)
+    if a is None or b is None or a <= 0:
+        return "–"
+    return "1.00× (the floor)" if loader == base else f"{b / a:.2f}× (c)'s MB/s"
+
+
+def uefi_rows(r):
+    """The UEFI table: [measurement, (a), (a) own, (a) gz, (b), (c)]."""
+    big, iso, gz = r.size("efi_big_bytes"), r.size("efi_iso_bytes"), r.size("efi_gz_bytes")
+    image = (iso + 4095) // 4096 * 4096     # the memcpy copies whole pages
+    labels = [ld for ld, _ in UEFI_COLUMNS]
+
+    def efi_only(fn):
+        return [fn(ld) if ld in EFI_LABELS else "–" for ld in labels]
+
+    def read_cell(ld):
+        cell = ms_cell(r, "efi read", ld, gz if ld == "efi-gz" else iso)
+        return f"{cell} (the .gz, {mb(gz)})" if ld == "efi-gz" and r.median("efi read", ld) else cell
+
+    def work_cell(ld):
+        cell = ms_cell(r, "efi work", ld)
+        ratio = r.median("efi ratio", ld)
+        return f"{cell}; {ratio:.3f}× the memcpy" if ratio is not None else cell
+
+    return [
+        [f"GRUB reads /big.bin ({big / 2**20:.0f} MiB), host clock",
+         *(uefi_cell(r, "uefi read", ld, big) for ld in labels)],
+        ["GRUB's read speed against (c)", *(uefi_read_ratio(r, ld) for ld in labels)],
+        ["QEMU start → GRUB's first line", *(uefi_cell(r, "uefi grub", ld) for ld in labels)],
+        ["Loader started → GRUB's first line",
+         *(uefi_cell(r, "uefi loader", ld, cpu=False) for ld in labels)],
+        ["iPXE downloads the image (HTTP)",
+         *efi_only(lambda ld: uefi_cell(r, "uefi download", ld,
+                                        gz if ld == "efi-gz" else iso, cpu=False))],
+        [f"memdisk.efi: reads the image ({mb(iso)})",
+         *efi_only(read_cell)],
+        ["memdisk.efi: inflates it", *efi_only(
+            lambda ld: ms_cell(r, "efi inflate", ld, iso) if ld == "efi-gz" else "–")],
+        ["memdisk.efi `bench`: one memcpy of the image",
+         *efi_only(lambda ld: ms_cell(r, "efi memcpy", ld, image))],
+        ["memdisk.efi: registers the disk (whole ms)",
+         *efi_only(lambda ld: ms_cell(r, "efi register", ld))],
+        ["memdisk.efi: image read → disk ready",
+         *efi_only(lambda ld: ms_cell(r, "efi ready", ld))],
+        ["memdisk.efi: connects the disk, loads BOOTX64.EFI",
+         *efi_only(lambda ld: ms_cell(r, "efi connect", ld))],
+        ["memdisk.efi's own work after reading (the two rows above)",
+         *efi_only(work_cell)],
+        ["memdisk.efi's first line → `starting` line, host clock", *efi_only(lambda ld: uefi_cell(r, "uefi efihost", ld, cpu=False))],
+    ]
+
+
+def uefi_targets(r):
+    """The two UEFI target lines."""
+    work = []
+    for ld, title in UEFI_COLUMNS:
+        if ld not in EFI_LABELS:
+            continue
+        ratio, w, m = r.median("efi ratio", ld), r.median("efi work", ld), r.median("efi memcpy", ld)
+        if ratio is None:
+            work.append(f"{title}: no figures")
+            continue
+        verdict = "met" if max(r.vals["efi ratio", ld]) <= EFI_WORK_TARGET else \
+            ("met by the median, not by every boot" if ratio <= EFI_WORK_TARGET else "NOT met")
+        work.append(f"{title}: {w * 1e3:.1f} ms against {m * 1e3:.0f} ms, {ratio:.3f}× "
+                    f"(worst boot {max(r.vals['efi ratio', ld]):.3f}×): {verdict}")
+    speed = []
+    floor = r.median("uefi read", "cdrom")
+    big = r.size("efi_big_bytes")
+    for ld, title in UEFI_COLUMNS:
+        if ld not in EFI_LABELS:
+            continue
+        t = r.median("uefi read", ld)
+        if t is None or floor is None:
+            speed.append(f"{title}: no figures")
+            continue
+        slowest, fastest_cd = r.spread("uefi read", ld)[1], r.spread("uefi read", "cdrom")[0]
+        verdict = "met" if t <= floor else "NOT met"
+        if t <= floor and slowest > fastest_cd:
+            verdict += " by the medians; the ranges overlap"
+        speed.append(f"{title}: {big / t / 1e6:.0f} MB/s against {big / floor / 1e6:.0f} MB/s, "
+                     f"{floor / t:.2f}×: {verdict}")
+    san = r.median("uefi read", "san")
+    san_text = f" (b) sanboot over HTTP: {big / san / 1e6:.0f} MB/s." if san else ""
+    return (f"Target 1, memdisk.efi's own work after reading the image ≤ "
+            f"{EFI_WORK_TARGET:.2f}× one memcpy of the image in the same boot (medians of the "
+            "per-boot ratios): " + "; ".join(work) + ".\n\n"
+            "Target 2, GRUB reads from the RAM disk at least as fast as from the virtual CD "
+            "drive (medians): " + "; ".join(speed) + "." + san_text)
+
+
+def uefi_conditions(r):
+    """The UEFI part's facts."""
+    m = r.meta
+    return (f"- UEFI: OVMF {m.get('ovmf', '?')} (Debian), q35, {m.get('uefi_ram', '?')} MiB; "
+            f"the NIC's EFI iPXE ROM (Debian ipxe-qemu {m.get('ipxe', '?')}, virtio-net); "
+            f"nginx {m.get('nginx', '?')} on 127.0.0.1, reached through QEMU's guestfwd and "
+            f"socat; medians of {m.get('uefi_runs', '?')} rounds (min–max); ISO "
+            f"{mb(r.size('efi_iso_bytes'))}, gzipped {mb(r.size('efi_gz_bytes'))}; memdisk.efi: "
+            f"{m.get('path efi', '?')} (sha256 {m.get('sha256 efi', '?')}…, built "
+            f"{m.get('built efi', '?')}).\n"
+            f"- UEFI, other load on the host: QEMU waited for a CPU during "
+            + ", ".join(f"{uefi_wait_share(r, ld)} ({ld})" for ld, _ in UEFI_COLUMNS)
+            + " of GRUB's read intervals.")
+
+
+def uefi_wait_share(r, loader):
+    """Share of LOADER's GRUB read intervals QEMU spent waiting for a CPU
+    (all its threads: it can pass 100 %)."""
+    wall, wait = sum(r.vals.get(("uefi read", loader), [])), \
+        sum(r.vals.get(("wait:uefi read", loader), []))
+    return f"{wait / wall * 100:.0f} %" if wall else "?"
+
+
+def has_bios(r):
+    """Whether the run measured any of the BIOS parts."""
+    return any(k != "size" and not k.startswith(("efi ", "uefi ", "cpu:uefi ", "wait:uefi "))
+               for k, _ in r.vals)
+
+
+def has_uefi(r):
+    """Whether the run has the UEFI part."""
+    return any(k.startswith("uefi ") for k, _ in r.vals) or any(k == "uefi" for k, _ in r.notes)
+
+
 def conditions(r):
     """The facts of the run, as a short list."""
     m = r.meta
@@ -354,16 +513,24 @@ def main(argv):
         return 2
     r = Results(argv[0])
     header = ["Measurement", "SYSLINUX MEMDISK", "memboot", "memboot vs SYSLINUX"]
-    print(markdown(header, rows(r)))
-    print()
-    print(target_line(r))
-    print()
+    if has_bios(r):
+        print(markdown(header, rows(r)))
+        print()
+        print(target_line(r))
+        print()
     if any(ld == "memboot-pmem" for _, ld in r.vals) or \
             any(ld == "memboot-pmem" or k == "read" for k, ld in r.notes):
         print(markdown(["pmem", *(title for _, title in PMEM_COLUMNS), "`iso pmem` vs `iso`"],
                        pmem_rows(r)))
         print()
+    if has_uefi(r):
+        print(markdown(["UEFI", *(title for _, title in UEFI_COLUMNS)], uefi_rows(r)))
+        print()
+        print(uefi_targets(r))
+        print()
     print(conditions(r))
+    if has_uefi(r):
+        print(uefi_conditions(r))
     return 0
 
 

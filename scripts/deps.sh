@@ -25,6 +25,12 @@ PACKAGES=(
     # OVMF, the UEFI firmware of the boot tests' "ovmf" cases (tests/boot/qemu.py),
     # and sfdisk (fdisk) for the memdisk.efi cases' GPT disk and USB stick
     ovmf fdisk
+    # the bench's UEFI part (bench/uefi.sh): a web server on the host's loopback
+    # that the guest reaches through QEMU's guestfwd, which runs socat for each
+    # connection (tests/boot/qemu.py --http); the bench starts nginx with a
+    # configuration of its own and stops it again (it never uses the system's
+    # nginx service, which the package may start)
+    socat nginx
     # live-system boots (issue 5): Debian live-boot through initramfs-tools,
     # dracut's dmsquash-live (dracut-core lives beside initramfs-tools; the
     # `dracut` package would replace it), PXELINUX, and the live root's tools
