@@ -109,6 +109,19 @@ static void test_check_image(void)
 			   "10000000-11ffffff : Persistent Memory (legacy)\n"
 			   "  10000000-11ffffff : namespace0.0\n", &m);
 	CHECK_EQ(iomem_check_image(&m, 0x10000000, 0x1000000, NULL), IOMEM_IN_RAM);
+	/* UEFI: the RAM disk's NFIT range claimed by nd_pmem inside Reserved. */
+	iomem_parse("00100000-1c3fffff : System RAM\n"
+		    "1c400000-1d233fff : Reserved\n"
+		    "  1c400000-1d233fff : namespace0.0\n"
+		    "1d234000-1d234fff : Reserved\n"
+		    "  1d234000-1d2343ff : namespace1x0\n"
+		    "  1d234400-1d2347ff : dax0.\n", &m);
+	CHECK_EQ(m.e[2].kind, IOMEM_NVDIMM);
+	CHECK_EQ(iomem_check_image(&m, 0x1c400000, 0xe34000, NULL), IOMEM_IN_RAM);
+	/* Names that only look like nvdimm claims are devices. */
+	CHECK_EQ(m.e[4].kind, IOMEM_OTHER);
+	CHECK_EQ(m.e[5].kind, IOMEM_OTHER);
+	CHECK_EQ(iomem_check_image(&m, 0x1d234000, 0x1000, NULL), IOMEM_OVERLAPS_DEVICE);
 }
 
 /** A map with more entries than fit is never trusted. */

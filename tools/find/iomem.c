@@ -40,6 +40,32 @@ static int parse_hex(const char **p, uint64_t *out)
 	return 0;
 }
 
+/** Is @p name "namespaceN.M", "bttN.M", "pfnN.M" or "daxN.M" (nvdimm devices)? */
+static int nvdimm_claim(const char *name)
+{
+	static const char *const prefixes[] = { "namespace", "btt", "pfn", "dax" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		const char *p = name;
+		int dots = 0, digits = 0;
+
+		k = strlen(prefixes[i]);
+		if (strncmp(p, prefixes[i], k))
+			continue;
+		for (p += k; *p; p++) {
+			if (*p == '.' && digits && !dots)
+				dots = 1, digits = 0;
+			else if (*p >= '0' && *p <= '9')
+				digits++;
+			else
+				return 0;
+		}
+		return dots && digits;
+	}
+	return 0;
+}
+
 /** Classify an entry by its name. */
 static enum iomem_kind classify(const char *name)
 {
@@ -50,6 +76,8 @@ static enum iomem_kind classify(const char *name)
 	if (!strcmp(name, "Persistent Memory (legacy)") ||
 	    !strcmp(name, "Persistent Memory"))
 		return IOMEM_PMEM;
+	if (nvdimm_claim(name))
+		return IOMEM_NVDIMM;
 	return IOMEM_OTHER;
 }
 
@@ -162,10 +190,13 @@ enum iomem_verdict iomem_check_image(const struct iomem_map *m, uint64_t start,
 				*culprit = e;
 			return IOMEM_IS_SYSTEM_RAM;
 		}
-		/* A device claimed inside a Reserved range is not RAM. */
+		/* A device claimed inside a Reserved range is not RAM; an nvdimm
+		 * namespace is the image itself, exposed by nd_pmem (UEFI). */
 		if (e->kind != IOMEM_RESERVED)
 			continue;
 		for (j = i + 1; j < m->n && m->e[j].depth > 0; j++) {
+			if (m->e[j].kind == IOMEM_NVDIMM || m->e[j].kind == IOMEM_PMEM)
+				continue;
 			if (overlaps(start, last, m->e[j].start, m->e[j].end)) {
 				if (culprit)
 					*culprit = &m->e[j];

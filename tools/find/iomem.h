@@ -21,6 +21,9 @@ enum iomem_kind {
 	IOMEM_RAM,             /**< "System RAM" */
 	IOMEM_RESERVED,        /**< "Reserved" / "reserved" (E820 type 2) */
 	IOMEM_PMEM,            /**< "Persistent Memory (legacy)" / "Persistent Memory" */
+	IOMEM_NVDIMM,          /**< an nvdimm driver's claim: "namespaceN.M", "bttN.M",
+				*   "pfnN.M", "daxN.M" (nd_pmem over a UEFI RAM disk's
+				*   NFIT range, inside Reserved) */
 };
 
 /** One line of /proc/iomem. */
