@@ -27,6 +27,7 @@ int main(void)
 	test_uefiboot();
 	test_nfit();
 	test_efimem();
+	test_iso9660();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

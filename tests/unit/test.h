@@ -78,5 +78,6 @@ void test_efiopt(void);
 void test_uefiboot(void);
 void test_nfit(void);
 void test_efimem(void);
+void test_iso9660(void);
 
 #endif /* MEMBOOT_TEST_H */
