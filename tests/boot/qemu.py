@@ -19,7 +19,7 @@ bash's `mapfile -d ''`.
 
 Usage: qemu.py [--print0] [--firmware NAME] [--state DIR] [--ram MIB]
                [--kernel FILE [--initrd FILE] [--append TEXT]] [--cdrom FILE]
-               [--tftp DIR --bootfile NAME] [--floppy FILE] [--stick FILE] [--disk FILE]
+               [--tftp DIR --bootfile NAME [--http PORT]] [--floppy FILE] [--stick FILE] [--disk FILE]
                [--serial FILE|stdio] [--monitor SOCKET]
 Environment: QEMU (default qemu-system-x86_64).
 """
@@ -29,6 +29,8 @@ import shutil
 import sys
 
 OVMF = "/usr/share/OVMF"
+# The address the guest reaches the host's web server at (--http).
+HTTP_GUEST_ADDR = "10.0.2.100"
 
 # name: the machine type, the firmware's code (a read-only pflash drive; None:
 # QEMU's built-in SeaBIOS), its variable store (copied per launch, then the
@@ -62,7 +64,7 @@ def firmware_args(name, state):
 
 
 def boot_args(kernel=None, initrd=None, append=None, cdrom=None, tftp=None,
-              bootfile=None, floppy=None, stick=None, disk=None):
+              bootfile=None, http=None, floppy=None, stick=None, disk=None):
     """The arguments that say what the machine boots (at most one of kernel,
     cdrom, tftp, floppy, stick) and its extra IDE disk."""
     chosen = [x for x in (kernel, cdrom, tftp, floppy, stick) if x]
@@ -92,7 +94,13 @@ def boot_args(kernel=None, initrd=None, append=None, cdrom=None, tftp=None,
             raise ValueError("--tftp needs --bootfile")
         # QEMU's own DHCP and TFTP answer inside the QEMU process;
         # restrict=on: nothing leaves it.
-        args += ["-netdev", f"user,id=n0,restrict=on,tftp={tftp},bootfile={bootfile}",
+        # http=PORT: the guest's http://10.0.2.100/ is the host's
+        # 127.0.0.1:PORT (a web server on loopback), through guestfwd; the
+        # cmd: form (socat) serves every connection, the chardev form only
+        # the first.
+        fwd = (f",guestfwd=tcp:{HTTP_GUEST_ADDR}:80-cmd:socat - TCP:127.0.0.1:{http}"
+               if http else "")
+        args += ["-netdev", f"user,id=n0,restrict=on,tftp={tftp},bootfile={bootfile}{fwd}",
                  "-device", "virtio-net-pci,netdev=n0", "-boot", "n"]
     else:
         args += ["-nic", "none"]
@@ -127,6 +135,8 @@ def parse_args(argv):
     ap.add_argument("--cdrom", help="boot this CD image")
     ap.add_argument("--tftp", help="boot from the network: QEMU's TFTP serves this folder")
     ap.add_argument("--bootfile", help="the file DHCP names (with --tftp)")
+    ap.add_argument("--http", type=int, metavar="PORT",
+                    help="with --tftp: http://10.0.2.100/ in the guest is 127.0.0.1:PORT")
     ap.add_argument("--floppy", help="boot this floppy image")
     ap.add_argument("--stick", help="boot this USB stick image (raw; writes are not kept)")
     ap.add_argument("--disk", help="an extra IDE hard disk (raw)")
