@@ -402,7 +402,7 @@ def uefi_rows(r):
             lambda ld: ms_cell(r, "efi inflate", ld, iso) if ld == "efi-gz" else "–")],
         ["memdisk.efi `bench`: one memcpy of the image",
          *efi_only(lambda ld: ms_cell(r, "efi memcpy", ld, image))],
-        ["memdisk.efi: registers the disk (whole ms)",
+        ["memdisk.efi: registers the disk",
          *efi_only(lambda ld: ms_cell(r, "efi register", ld))],
         ["memdisk.efi: image read → disk ready",
          *efi_only(lambda ld: ms_cell(r, "efi ready", ld))],

@@ -157,7 +157,7 @@ efi_number() {
 # record_efi_lines LABEL NAME: memdisk.efi's own report of boot NAME, in
 # seconds: reading the image ("efi read"; for a .gz the compressed file),
 # inflating it ("efi inflate"), the `bench` memcpy ("efi memcpy"),
-# registering the disk ("efi register", whole ms), check + register + NFIT +
+# registering the disk ("efi register", microseconds), check + register + NFIT +
 # tables ("efi ready"), all its work after reading ("efi work"), connecting
 # the disk and loading the loader ("efi connect" = work - ready), and the
 # work's ratio to the memcpy ("efi ratio").  Returns 1 if a line is missing.
@@ -177,7 +177,7 @@ record_efi_lines() {
     record val "efi read" "$label" "$(awk -v v="$read" 'BEGIN { printf "%.6f", v / 1e3 }')"
     [[ -n $inflate ]] && record val "efi inflate" "$label" "$(awk -v v="$inflate" 'BEGIN { printf "%.6f", v / 1e3 }')"
     record val "efi memcpy" "$label" "$(awk -v v="$memcpy" 'BEGIN { printf "%.6f", v / 1e6 }')"
-    record val "efi register" "$label" "$(awk -v v="$register" 'BEGIN { printf "%.6f", v / 1e3 }')"
+    record val "efi register" "$label" "$(awk -v v="$register" 'BEGIN { printf "%.6f", v / 1e6 }')"
     record val "efi ready" "$label" "$(awk -v v="$ready" 'BEGIN { printf "%.6f", v / 1e6 }')"
     record val "efi work" "$label" "$(awk -v v="$work" 'BEGIN { printf "%.6f", v / 1e6 }')"
     record val "efi connect" "$label" "$(awk -v w="$work" -v r="$ready" 'BEGIN { printf "%.6f", (w - r) / 1e6 }')"

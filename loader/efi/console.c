@@ -63,6 +63,8 @@ void con_init(int q)
 	uint64_t t;
 
 	quiet = q;
+	if (tsc_per_ms)
+		return;         /* calibrated already: only "quiet" changes */
 	tsc0 = rdtsc();
 	BS->stall(10000);
 	t = rdtsc() - tsc0;

@@ -196,16 +196,16 @@ efi_status disk_register(struct image *img, const struct efiopt *o, struct disk 
 				return s;
 			}
 			info("registered a virtual %s through the firmware's RAM disk protocol "
-			     "(%u-byte blocks) in %u ms\n", img->kind.cd ? "CD" : "disk",
-			     (unsigned)d->block_size, (unsigned)((now_us() - t0) / 1000));
+			     "(%u-byte blocks) in %u us\n", img->kind.cd ? "CD" : "disk",
+			     (unsigned)d->block_size, (unsigned)(now_us() - t0));
 			return EFI_SUCCESS;
 		}
 	}
 	s = own_install(img, o, d);
 	if (!EFI_IS_ERROR(s))
 		info("installed memdisk.efi's own block device: a %s with %u-byte blocks%s in "
-		     "%u ms\n", img->kind.cd ? "CD" : "disk", (unsigned)d->block_size,
-		     own.media.read_only ? ", read-only" : "", (unsigned)((now_us() - t0) / 1000));
+		     "%u us\n", img->kind.cd ? "CD" : "disk", (unsigned)d->block_size,
+		     own.media.read_only ? ", read-only" : "", (unsigned)(now_us() - t0));
 	return s;
 }
 

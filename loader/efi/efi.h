@@ -275,6 +275,14 @@ struct efi_block_io {
 };
 #define EFI_BLOCK_IO_REVISION3 0x0002001full
 
+typedef struct efi_disk_io efi_disk_io;
+struct efi_disk_io {
+	uint64_t revision;
+	efi_status (EFIAPI *read_disk)(efi_disk_io *self, uint32_t media_id, uint64_t offset,
+				       uint64_t size, void *buf);
+	void *write_disk;
+};
+
 typedef struct efi_ram_disk efi_ram_disk;
 struct efi_ram_disk {
 	efi_status (EFIAPI *register_)(uint64_t base, uint64_t size, const efi_guid *type,
@@ -301,6 +309,8 @@ struct efi_acpi_table {
 	{ 0x964e5b22, 0x6459, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
 #define EFI_BLOCK_IO_GUID \
 	{ 0x964e5b21, 0x6459, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
+#define EFI_DISK_IO_GUID \
+	{ 0xce345171, 0xba0b, 0x11d2, { 0x8e, 0x4f, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b } }
 #define EFI_RAM_DISK_GUID \
 	{ 0xab38a0df, 0x6873, 0x44a9, { 0x87, 0xe6, 0xd4, 0xeb, 0x56, 0x14, 0x84, 0x49 } }
 #define EFI_ACPI_TABLE_PROTOCOL_GUID \

@@ -6,8 +6,10 @@
  *
  *   console.c  messages (the firmware's console, which OVMF mirrors on the
  *              serial port), step timing, progress, the pause key
- *   image.c    finding the image file and reading (or inflating) it into
- *              reserved, 2 MiB-aligned pages
+ *   volume.c   the volume it was started from (a firmware file system, or
+ *              an ISO 9660 volume read through DiskIo), memdisk.cfg, the files
+ *   image.c    reading (or inflating) the image into reserved, 2 MiB-aligned
+ *              pages
  *   disk.c     making those pages a disk: the firmware's RAM disk protocol
  *              or memdisk.efi's own block device
  *   acpi.c     the NFIT (and SSDT) that describe the disk to the OS
@@ -26,6 +28,7 @@
 
 #include "efi.h"
 #include "efiopt.h"
+#include "iso9660.h"
 #include "uefiboot.h"
 
 extern efi_system_table *ST;
@@ -65,18 +68,38 @@ struct image {
 	struct uefiboot kind;   /**< CD or disk, where its UEFI boot files are */
 };
 
-/** The file system memdisk.efi was loaded from, and its own folder there. */
+/** The volume memdisk.efi was started from, and its own folder there (volume.c). */
 struct volume {
-	efi_file *root;
+	efi_file *root;                       /**< a file system the firmware reads, or */
+	struct iso9660 *iso;                  /**< an ISO 9660 volume read through DiskIo */
+	struct efi_disk_io *dio;              /**< its DiskIo, if bound, */
+	efi_block_io *bio;                    /**< else its BlockIo */
+	uint32_t media_id;
 	char16 folder[EFIOPT_PATH_MAX + 1];   /**< "\" or "\EFI\BOOT\" */
 	char16 self[EFIOPT_PATH_MAX + 1];     /**< memdisk.efi's own file name */
 };
 
-/* image.c */
+/** An open file of the volume. */
+struct vfile {
+	efi_file *f;                          /**< on a firmware file system */
+	struct iso9660_file iso;              /**< on an ISO 9660 volume */
+	uint64_t size;
+};
+
+/* volume.c */
 efi_status volume_open(efi_loaded_image *li, struct volume *v);
 void volume_close(struct volume *v);
 /** Read the configuration file beside memdisk.efi into @p line (empty if none). */
 efi_status volume_config(struct volume *v, char *line, uint64_t cap);
+/** With no image=: the one file beside memdisk.efi that can be the image. */
+efi_status volume_find_single(struct volume *v, char *name, uint64_t cap);
+/** Open @p name (from the root if it starts with / or \, else from our folder). */
+efi_status vfile_open(struct volume *v, const char *name, struct vfile *f);
+/** Read up to *@p n bytes at @p off; *@p n becomes what was read (0 at the end). */
+efi_status vfile_read(struct volume *v, struct vfile *f, uint64_t off, void *buf, uint64_t *n);
+void vfile_close(struct volume *v, struct vfile *f);
+
+/* image.c */
 efi_status image_load(struct volume *v, const struct efiopt *o, struct image *img);
 void image_free(struct image *img);
 /** The firmware's memory map, in pool memory the caller frees. */

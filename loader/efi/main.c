@@ -49,7 +49,7 @@ static efi_status read_options(efi_loaded_image *li, struct volume *v, struct ef
 {
 	command_line(li, line, cap);
 	efiopt_parse(line, 1, o);
-	if (o->n_words == 0 && v->root &&
+	if (o->n_words == 0 && (v->root || v->iso) &&
 	    !EFI_IS_ERROR(volume_config(v, line, cap))) {
 		efiopt_parse(line, 0, o);
 		info("options from %s: %s\n", EFIOPT_CONFIG_NAME, line);
@@ -75,12 +75,17 @@ static efi_status check_image(struct image *img, const struct efiopt *o)
 		error("%s: %s\n", img->name, uefiboot_strerror(rc));
 		return EFI_UNSUPPORTED;
 	}
-	info("%s is %s (UEFI boot files: %s%s%s%s)\n", img->name,
+	info("%s is %s (UEFI boot files: %s%s%s%s%s%s%s)\n", img->name,
 	     img->kind.cd ? "a CD image" : "a disk image",
-	     img->kind.found & UEFIBOOT_ELTORITO_EFI ? "El Torito EFI image " : "",
-	     img->kind.found & UEFIBOOT_GPT_ESP ? "GPT ESP " : "",
-	     img->kind.found & UEFIBOOT_MBR_ESP ? "MBR ESP " : "",
-	     img->kind.found & UEFIBOOT_FAT ? "FAT volume " : "");
+	     img->kind.found & UEFIBOOT_ELTORITO_EFI ? "El Torito EFI image" : "",
+	     (img->kind.found & UEFIBOOT_ELTORITO_EFI) &&
+	     (img->kind.found & (UEFIBOOT_GPT_ESP | UEFIBOOT_MBR_ESP | UEFIBOOT_FAT)) ? ", " : "",
+	     img->kind.found & UEFIBOOT_GPT_ESP ? "GPT ESP" : "",
+	     (img->kind.found & UEFIBOOT_GPT_ESP) &&
+	     (img->kind.found & (UEFIBOOT_MBR_ESP | UEFIBOOT_FAT)) ? ", " : "",
+	     img->kind.found & UEFIBOOT_MBR_ESP ? "MBR ESP" : "",
+	     (img->kind.found & UEFIBOOT_MBR_ESP) && (img->kind.found & UEFIBOOT_FAT) ? ", " : "",
+	     img->kind.found & UEFIBOOT_FAT ? "FAT volume" : "");
 	return EFI_SUCCESS;
 }
 
