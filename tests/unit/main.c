@@ -28,6 +28,7 @@ int main(void)
 	test_nfit();
 	test_efimem();
 	test_iso9660();
+	test_cpio();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

@@ -79,5 +79,6 @@ void test_uefiboot(void);
 void test_nfit(void);
 void test_efimem(void);
 void test_iso9660(void);
+void test_cpio(void);
 
 #endif /* MEMBOOT_TEST_H */
