@@ -100,8 +100,9 @@ static void record_name(const uint8_t *r, unsigned len, int joliet, char *out)
 	out[n] = '\0';
 }
 
-/** Called by walk() for each entry; nonzero stops. */
-typedef int walk_fn(void *ctx, const char *name, const struct iso9660_file *f);
+/** Called by walk() for each entry (@p rec: its record's byte offset on the
+ *  volume, the last record's for a multi-extent file); nonzero stops. */
+typedef int walk_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec);
 
 /**
  * Walk the folder @p dir of the primary (@p joliet 0) or Joliet tree,
@@ -157,7 +158,8 @@ static int walk(struct iso9660 *v, const struct iso9660_file *dir, int joliet, w
 				continue;
 			}
 			record_name(r, len, joliet, name);
-			if (fn(ctx, name, &f))
+			if (fn(ctx, name, &f,
+			       (uint64_t)dir->ext[0].lba * ISO9660_BLOCK + done + (off - len)))
 				return ISO9660_OK;
 		}
 	}
@@ -214,10 +216,11 @@ struct find {
 	int found;
 };
 
-static int find_fn(void *ctx, const char *name, const struct iso9660_file *f)
+static int find_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
 {
 	struct find *q = ctx;
 
+	(void)rec;
 	if (strlen(name) != q->len || !same(name, q->name, q->len))
 		return 0;
 	*q->out = *f;
@@ -273,10 +276,94 @@ int iso9660_lookup(struct iso9660 *v, const char *path, struct iso9660_file *f)
 	return rc;
 }
 
+/** iso9660_list's adapter from walk_fn to iso9660_entry_fn. */
+struct list_ctx {
+	iso9660_entry_fn *fn;
+	void *ctx;
+};
+
+static int list_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
+{
+	struct list_ctx *l = ctx;
+
+	(void)rec;
+	return l->fn(l->ctx, name, f);
+}
+
 int iso9660_list(struct iso9660 *v, const struct iso9660_file *dir, iso9660_entry_fn *fn,
 		 void *ctx)
 {
-	return walk(v, dir, 0, fn, ctx);
+	struct list_ctx l = { fn, ctx };
+
+	return walk(v, dir, 0, list_fn, &l);
+}
+
+/** iso9660_refs' state: the folders still to walk, and the caller's callback. */
+struct refs_ctx {
+	struct iso9660_refs_scratch *q;
+	uint32_t lba;
+	iso9660_ref_fn *fn;
+	void *ctx;
+	int overflow;
+};
+
+static int refs_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
+{
+	struct refs_ctx *c = ctx;
+
+	(void)name;
+	if (f->dir) {
+		struct iso9660_refs_scratch *q = c->q;
+
+		if (q->n >= ISO9660_MAX_DIRS) {
+			c->overflow = 1;
+			return 1;
+		}
+		q->lba[q->n] = f->ext[0].lba;
+		q->bytes[q->n] = f->ext[0].bytes;
+		q->n++;
+		return 0;
+	}
+	if (f->ext[0].lba == c->lba)
+		c->fn(c->ctx, rec);
+	return 0;
+}
+
+int iso9660_refs(struct iso9660 *v, uint32_t lba, struct iso9660_refs_scratch *q,
+		 iso9660_ref_fn *fn, void *ctx)
+{
+	struct refs_ctx c = { q, lba, fn, ctx, 0 };
+	int tree;
+
+	for (tree = 0; tree < 2; tree++) {
+		const struct iso9660_file *root = tree ? &v->jroot : &v->root;
+		unsigned i;
+
+		if (!root->n_extents)
+			continue;
+		q->n = 1;
+		q->lba[0] = root->ext[0].lba;
+		q->bytes[0] = root->ext[0].bytes;
+		/* Breadth first; a folder seen twice (a loop in a forged volume)
+		 * only costs time, bounded by ISO9660_MAX_DIRS. */
+		for (i = 0; i < q->n; i++) {
+			struct iso9660_file d;
+			int rc;
+
+			memset(&d, 0, sizeof(d));
+			d.dir = 1;
+			d.n_extents = 1;
+			d.ext[0].lba = q->lba[i];
+			d.ext[0].bytes = q->bytes[i];
+			d.size = q->bytes[i];
+			rc = walk(v, &d, tree, refs_fn, &c);
+			if (rc)
+				return rc;
+			if (c.overflow)
+				return ISO9660_E_TOO_BIG;
+		}
+	}
+	return ISO9660_OK;
 }
 
 int iso9660_read(struct iso9660 *v, const struct iso9660_file *f, uint64_t off, void *buf,

@@ -105,6 +105,30 @@ int iso9660_list(struct iso9660 *v, const struct iso9660_file *dir, iso9660_entr
 int iso9660_read(struct iso9660 *v, const struct iso9660_file *f, uint64_t off, void *buf,
 		 uint64_t n);
 
+/** Folders iso9660_refs walks at most (per tree). */
+#define ISO9660_MAX_DIRS 4096
+
+/** iso9660_refs' working memory (about 32 KiB; keep it off small stacks). */
+struct iso9660_refs_scratch {
+	unsigned n;
+	uint32_t lba[ISO9660_MAX_DIRS];
+	uint32_t bytes[ISO9660_MAX_DIRS];
+};
+
+/** Called with the volume byte offset of a directory record. */
+typedef void iso9660_ref_fn(void *ctx, uint64_t rec);
+
+/**
+ * Find every directory record, in every tree (primary with its Rock Ridge
+ * names, and Joliet), whose file starts at block @p lba: the names a file
+ * has (hard links, 8.3 and long names) all point to its extent, so
+ * patching a file for every boot loader means patching all of these.
+ *
+ * @return enum iso9660_status
+ */
+int iso9660_refs(struct iso9660 *v, uint32_t lba, struct iso9660_refs_scratch *q,
+		 iso9660_ref_fn *fn, void *ctx);
+
 /** A short English phrase for an iso9660_status. */
 const char *iso9660_strerror(int status);
 

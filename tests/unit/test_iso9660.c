@@ -106,11 +106,30 @@ static void layout(void)
 	memcpy(vol + 24 * B, "0123456789", 10);
 	memset(vol + 26 * B, 'x', B);
 	memset(vol + 27 * B, 'y', 100);
-	/* Joliet root: long-name.txt -> block 23. */
+	/* Joliet root: long-name.txt -> block 23, a.txt -> block 22. */
 	p = vol + 25 * B;
 	p += rec(p, 25, B, 2, "\0", 1, NULL);
 	p += rec(p, 25, B, 2, "\1", 1, NULL);
-	rec(p, 23, 3, 0, (const char *)jname, sizeof(jname), NULL);
+	p += rec(p, 23, 3, 0, (const char *)jname, sizeof(jname), NULL);
+	rec(p, 22, 5, 0, "\0a\0.\0t\0x\0t", 10, NULL);
+	/* ISOS/LINK.TXT: a hard link to A.TXT (block 22), after BIG.BIN. */
+	p = vol + 21 * B + 34 + 34 + 58 + 42 + 42;
+	rec(p, 22, 5, 0, "LINK.TXT;1", 10, NULL);
+}
+
+/** The records iso9660_refs reported. */
+struct refs {
+	unsigned n;
+	uint64_t off[8];
+};
+
+static void ref_fn(void *ctx, uint64_t rec_off)
+{
+	struct refs *r = ctx;
+
+	if (r->n < 8)
+		r->off[r->n] = rec_off;
+	r->n++;
 }
 
 static int count_fn(void *ctx, const char *name, const struct iso9660_file *f)
@@ -145,7 +164,7 @@ void test_iso9660(void)
 	CHECK_EQ(iso9660_lookup(&v, "isos", &f), ISO9660_OK);
 	CHECK(f.dir);
 	CHECK_EQ(iso9660_list(&v, &f, count_fn, &n), ISO9660_OK);
-	CHECK_EQ(n, 2);
+	CHECK_EQ(n, 3);
 	/* A multi-extent file reads across its extents. */
 	CHECK_EQ(iso9660_lookup(&v, "/isos/big.bin", &f), ISO9660_OK);
 	CHECK_EQ(f.n_extents, 2);
@@ -155,6 +174,18 @@ void test_iso9660(void)
 	/* Joliet when the primary tree does not have the name. */
 	CHECK_EQ(iso9660_lookup(&v, "/long-name.txt", &f), ISO9660_OK);
 	CHECK_EQ(f.size, 3);
+	/* Every record of block 22: /A.TXT, /ISOS/LINK.TXT, Joliet's a.txt. */
+	{
+		static struct iso9660_refs_scratch q;
+		struct refs r = { 0, { 0 } };
+
+		CHECK_EQ(iso9660_refs(&v, 22, &q, ref_fn, &r), ISO9660_OK);
+		CHECK_EQ(r.n, 3);
+		CHECK_EQ(r.off[0], 20 * B + 34 + 34 + 48);
+		CHECK_EQ(r.off[1], 21 * B + 34 + 34 + 58 + 42 + 42);
+		CHECK_EQ(r.off[2], 25 * B + 34 + 34 + 60);
+		CHECK_EQ(vol[r.off[1] + 2], 22);
+	}
 	/* Not found, not a folder, the root. */
 	CHECK_EQ(iso9660_lookup(&v, "/isos/none.iso", &f), ISO9660_E_NOT_FOUND);
 	CHECK_EQ(iso9660_lookup(&v, "/a.txt/b", &f), ISO9660_E_NOT_DIR);
