@@ -4,7 +4,8 @@
  * libFuzzer target for the ISO 9660 reader: the input is a volume from
  * block 16 on (the system area before it is zeros) in an exact-size heap
  * buffer, read through a bounds-checked callback; a few paths are looked
- * up, the root is listed, and what is found is read whole.
+ * up, the root is listed, what is found is read whole, and the records of
+ * one extent are looked for in every tree.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +32,14 @@ static int rd(void *ctx, uint64_t off, void *buf, uint32_t n)
 	return 0;
 }
 
+static void ref(void *ctx, uint64_t rec)
+{
+	struct vol *v = ctx;
+
+	if (rec >= v->n)
+		abort();        /* a record the walk read must lie on the volume */
+}
+
 static int entry(void *ctx, const char *name, const struct iso9660_file *f)
 {
 	(void)ctx;
@@ -48,6 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(v.p, 0, PREFIX);
 	memcpy(v.p + PREFIX, data, size);
 	if (iso9660_open(&iso, rd, &v) == ISO9660_OK) {
+		static struct iso9660_refs_scratch q;
+
+		iso9660_refs(&iso, 18 + (uint32_t)(size & 15), &q, ref, &v);
 		for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 			if (iso9660_lookup(&iso, paths[i], &f) != ISO9660_OK)
 				continue;
