@@ -77,21 +77,27 @@ int efimem_pick(const void *map, size_t map_size, size_t desc_size, uint64_t byt
 	return 0;
 }
 
-uint64_t efimem_largest_free(const void *map, size_t map_size, size_t desc_size, uint64_t hi)
+uint64_t efimem_largest_free(const void *map, size_t map_size, size_t desc_size, uint64_t align,
+			     uint64_t lo, uint64_t hi)
 {
 	size_t i, n = count(map_size, desc_size);
 	uint64_t best = 0;
 
+	if (!align || (align & (align - 1)))
+		return 0;
 	for (i = 0; i < n; i++) {
 		struct desc d = get(map, desc_size, i);
-		uint64_t e = end_of(&d);
+		uint64_t s = d.start < lo ? lo : d.start, e = end_of(&d);
 
-		if (d.type != EFIMEM_CONVENTIONAL || d.start >= hi)
+		if (d.type != EFIMEM_CONVENTIONAL)
 			continue;
+		if (s > UINT64_MAX - (align - 1))
+			continue;
+		s = (s + align - 1) & ~(align - 1);
 		if (e > hi)
 			e = hi;
-		if (e - d.start > best)
-			best = e - d.start;
+		if (e > s && e - s > best)
+			best = e - s;
 	}
 	return best;
 }

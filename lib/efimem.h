@@ -42,8 +42,13 @@ enum {
 int efimem_pick(const void *map, size_t map_size, size_t desc_size, uint64_t bytes,
 		uint64_t align, uint64_t lo, uint64_t hi, uint64_t *addr);
 
-/** The largest free (conventional) range of the map, in bytes, below @p hi. */
-uint64_t efimem_largest_free(const void *map, size_t map_size, size_t desc_size, uint64_t hi);
+/**
+ * The largest size efimem_pick() could place with the same @p align, @p lo
+ * and @p hi: the longest free (conventional) stretch inside [lo, hi) that
+ * starts on an @p align boundary (for "not enough memory" messages).
+ */
+uint64_t efimem_largest_free(const void *map, size_t map_size, size_t desc_size, uint64_t align,
+			     uint64_t lo, uint64_t hi);
 
 /** Does Linux count memory of this UEFI type as RAM once it runs? */
 int efimem_is_os_ram(uint32_t type);

@@ -90,28 +90,8 @@ static int next_word(const char **p, char *w, size_t cap)
 	return 1;
 }
 
-/** Copy a path value, or record it as too long. */
-static void set_path(struct efiopt *o, char *dst, const char *word)
-{
-	const char *v = word + name_len(word) + 1;
-
-	if (strlen(v) > EFIOPT_PATH_MAX || !*v) {
-		o->n_bad++;
-		if (o->bios.n_errors < OPTIONS_MAX_ERRORS) {
-			struct options_error *e = &o->bios.errors[o->bios.n_errors];
-
-			memcpy(e->word, word, OPTIONS_WORD_MAX);
-			e->word[OPTIONS_WORD_MAX] = '\0';
-			e->reason = *v ? OPTIONS_R_RANGE : OPTIONS_R_MISSING;
-		}
-		o->bios.n_errors++;
-		return;
-	}
-	memcpy(dst, v, strlen(v) + 1);
-}
-
-/** Record a bad value of one of memdisk.efi's choice words. */
-static void bad_choice(struct efiopt *o, const char *word)
+/** Record @p word (cut to OPTIONS_WORD_MAX) as malformed, for @p reason. */
+static void bad_word(struct efiopt *o, const char *word, int reason)
 {
 	o->n_bad++;
 	if (o->bios.n_errors < OPTIONS_MAX_ERRORS) {
@@ -122,9 +102,21 @@ static void bad_choice(struct efiopt *o, const char *word)
 			n = OPTIONS_WORD_MAX;
 		memcpy(e->word, word, n);
 		e->word[n] = '\0';
-		e->reason = OPTIONS_R_RANGE;
+		e->reason = reason;
 	}
 	o->bios.n_errors++;
+}
+
+/** Copy a path value, or record it as missing or too long. */
+static void set_path(struct efiopt *o, char *dst, const char *word)
+{
+	const char *v = word + name_len(word) + 1;
+
+	if (!*v || strlen(v) > EFIOPT_PATH_MAX) {
+		bad_word(o, word, *v ? OPTIONS_R_RANGE : OPTIONS_R_MISSING);
+		return;
+	}
+	memcpy(dst, v, strlen(v) + 1);
 }
 
 /** Set *@p field from the value of @p word among @p choices (NULL-ended). */
@@ -142,7 +134,7 @@ static void choose(struct efiopt *o, int *field, const char *word, const char *c
 			}
 		}
 	}
-	bad_choice(o, word);
+	bad_word(o, word, OPTIONS_R_RANGE);
 }
 
 /** Append @p w to the BIOS line (quoted when it holds a blank). */

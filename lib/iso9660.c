@@ -142,6 +142,7 @@ static int walk(struct iso9660 *v, const struct iso9660_file *dir, int joliet, w
 			if (r[32] == 1 && (r[33] == 0 || r[33] == 1))
 				continue;       /* "." and ".." */
 			record_file(r, &f);
+			f.joliet = joliet;
 			if (have_pending) {
 				/* The next part of a multi-extent file. */
 				if (pending.n_extents >= ISO9660_MAX_EXTENTS)
@@ -203,6 +204,8 @@ int iso9660_open(struct iso9660 *v, iso9660_read_fn *read, void *ctx)
 			/* Joliet: escape sequence %/@, %/C or %/E. */
 			if (root_of(vd, &v->jroot))
 				memset(&v->jroot, 0, sizeof(v->jroot));
+			else
+				v->jroot.joliet = 1;
 		}
 	}
 	return have_pvd ? ISO9660_OK : ISO9660_E_NOT_ISO;
@@ -295,7 +298,7 @@ int iso9660_list(struct iso9660 *v, const struct iso9660_file *dir, iso9660_entr
 {
 	struct list_ctx l = { fn, ctx };
 
-	return walk(v, dir, 0, list_fn, &l);
+	return walk(v, dir, dir->joliet, list_fn, &l);
 }
 
 /** iso9660_refs' state: the folders still to walk, and the caller's callback. */

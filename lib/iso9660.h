@@ -53,6 +53,7 @@ typedef int iso9660_read_fn(void *ctx, uint64_t off, void *buf, uint32_t n);
 /** A file or folder found on the volume. */
 struct iso9660_file {
 	int dir;                /**< a folder */
+	int joliet;             /**< found in the Joliet tree (its names are UCS-2) */
 	uint64_t size;          /**< bytes, all extents together */
 	unsigned n_extents;
 	struct {

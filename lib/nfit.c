@@ -6,6 +6,7 @@
 #include "nfit.h"
 
 #include "libc.h"
+#include "mbft.h"
 
 #define NFIT_TYPE_SPA 0
 
@@ -42,21 +43,6 @@ static uint64_t get64(const uint8_t *p)
 	return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-uint8_t acpi_sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
-void acpi_set_checksum(uint8_t *t, uint32_t length)
-{
-	t[9] = 0;
-	t[9] = (uint8_t)-acpi_sum(t, length);
-}
-
 /** An ACPI header: signature, length, revision, OEM fields; checksum left 0. */
 static void header(uint8_t *t, const char sig[4], uint32_t length, uint8_t revision)
 {
@@ -90,7 +76,7 @@ void nfit_build(uint8_t *out, uint64_t base, uint64_t size, const uint8_t type[1
 	header(out, "NFIT", NFIT_ONE_RANGE_BYTES, 1);
 	memset(out + ACPI_HEADER_BYTES, 0, 4);
 	spa(out + NFIT_FIRST_STRUCTURE, 1, base, size, type);
-	acpi_set_checksum(out, NFIT_ONE_RANGE_BYTES);
+	mbft_set_checksum(out, NFIT_ONE_RANGE_BYTES);
 }
 
 /**
@@ -176,7 +162,7 @@ int nfit_append(const uint8_t *old, size_t old_len, uint8_t *out, uint64_t base,
 	memcpy(out, old, tlen);
 	spa(out + tlen, (uint16_t)(c.max_index + 1), base, size, type);
 	put32(out + 4, tlen + NFIT_SPA_BYTES);
-	acpi_set_checksum(out, tlen + NFIT_SPA_BYTES);
+	mbft_set_checksum(out, tlen + NFIT_SPA_BYTES);
 	return 0;
 }
 
@@ -193,5 +179,5 @@ void nfit_build_ssdt(uint8_t *out)
 
 	header(out, "SSDT", NFIT_SSDT_BYTES, 2);
 	memcpy(out + ACPI_HEADER_BYTES, aml, sizeof(aml));
-	acpi_set_checksum(out, NFIT_SSDT_BYTES);
+	mbft_set_checksum(out, NFIT_SSDT_BYTES);
 }

@@ -8,7 +8,8 @@
  * driver binds. Also the reading side: how many SPA ranges of an NFIT
  * overlap a given range (so that exactly one describes the image).
  *
- * Pure logic: tables are built into and read from caller buffers.
+ * Pure logic: tables are built into and read from caller buffers. The
+ * checksum rule is ACPI's, the same as the mBFT's (mbft_set_checksum).
  */
 #ifndef MEMBOOT_NFIT_H
 #define MEMBOOT_NFIT_H
@@ -28,12 +29,6 @@
 #define NFIT_SSDT_BYTES (ACPI_HEADER_BYTES + 29)
 /** The attribute the range is mapped with (EFI_MEMORY_WB). */
 #define NFIT_MAPPING_WB 0x8ull
-
-/** Sum of @p n bytes modulo 256 (0 for a table with a good checksum). */
-uint8_t acpi_sum(const uint8_t *p, size_t n);
-
-/** Set the checksum byte (offset 9) of the table of @p length bytes at @p t. */
-void acpi_set_checksum(uint8_t *t, uint32_t length);
 
 /**
  * Write an NFIT with one SPA range.

@@ -86,11 +86,6 @@ static void eltorito(const uint8_t *img, uint64_t len, struct uefiboot *u)
 			if (e[0] == 0x88)
 				u->found |= platform == PLATFORM_EFI ? UEFIBOOT_ELTORITO_EFI
 								     : UEFIBOOT_ELTORITO_BIOS;
-			/* Extension entries that follow this one (bit 5 of byte 0x0c). */
-			while ((e[0x0c] & 0x20) && off + 32 <= end && img[off] == 0x44) {
-				e = img + off;
-				off += 32;
-			}
 		}
 		if (h[0] == 0x91)
 			break;

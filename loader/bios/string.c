@@ -1,7 +1,8 @@
 /**
  * @file string.c
  *
- * The C library functions the freestanding loader needs (lib/libc.h).
+ * memcpy and memmove for the BIOS loader (the rest of lib/libc.h is in
+ * lib/libc.c), and the 64-bit division helpers i386 code calls.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -37,44 +38,6 @@ void *memmove(void *dst, const void *src, size_t n)
 	s -= 3;
 	__asm__ volatile("rep movsl\n\tcld" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
 	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	void *d = dst;
-
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *x = a, *y = b;
-
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			break;
-	}
-	return 0;
 }
 
 /*

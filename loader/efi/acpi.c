@@ -17,19 +17,8 @@
 #include "loader.h"
 #include "nfit.h"
 
-extern const efi_guid virtual_disk_guid, virtual_cd_guid;
 
-static const efi_guid acpi20_guid = EFI_ACPI_20_TABLE_GUID;
-static const efi_guid acpi_table_guid = EFI_ACPI_TABLE_PROTOCOL_GUID;
-static const efi_guid acpi_sdt_guid =
-	{ 0xeb97088e, 0xcfdf, 0x49c6, { 0xbe, 0x4b, 0xd9, 0x06, 0xa5, 0xb2, 0x0e, 0x86 } };
 
-/** EFI_ACPI_SDT_PROTOCOL: only GetAcpiTable is used (to learn a table's key). */
-typedef struct {
-	uint32_t acpi_version;
-	efi_status (EFIAPI *get_acpi_table)(uint64_t index, void **table, uint32_t *version,
-					    uint64_t *key);
-} efi_acpi_sdt;
 
 static uint8_t nfit_buf[NFIT_ONE_RANGE_BYTES];
 static uint8_t ssdt_buf[NFIT_SSDT_BYTES];
@@ -37,6 +26,7 @@ static uint8_t ssdt_buf[NFIT_SSDT_BYTES];
 static uint8_t *saved_nfit;
 static uint32_t saved_len;
 
+/** A little-endian 32-bit field of a table. */
 static uint32_t get32(const uint8_t *p)
 {
 	uint32_t v;
@@ -52,7 +42,7 @@ static const uint8_t *find_table(const char *sig)
 	uint64_t i, xlen;
 
 	for (i = 0; i < ST->n_tables; i++)
-		if (!memcmp(&ST->tables[i].guid, &acpi20_guid, sizeof(efi_guid)))
+		if (!memcmp(&ST->tables[i].guid, &acpi20_table_guid, sizeof(efi_guid)))
 			rsdp = ST->tables[i].table;
 	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) || rsdp[15] < 2)
 		return NULL;
@@ -127,7 +117,13 @@ static efi_status append(efi_acpi_table *at, const uint8_t *old, const struct im
 		BS->free_pool(copy);
 		return s;
 	}
-	at->uninstall(at, key);
+	s = at->uninstall(at, key);
+	if (EFI_IS_ERROR(s)) {
+		error("the firmware's NFIT could not be replaced (%s)\n", efi_strerror(s));
+		at->uninstall(at, a->nfit_key);
+		BS->free_pool(copy);
+		return s;
+	}
 	saved_nfit = copy;
 	saved_len = len;
 	a->installed = 1;
@@ -146,6 +142,11 @@ efi_status acpi_describe(const struct image *img, const struct disk *d, struct a
 	memset(a, 0, sizeof(*a));
 	if (nfit) {
 		n = nfit_count_overlaps(nfit, get32(nfit + 4), img->base, bytes, &exact);
+		if (n < 0) {
+			error("the firmware's NFIT is malformed: the image cannot be described to "
+			      "the OS\n");
+			return EFI_VOLUME_CORRUPTED;
+		}
 		if (n == 1 && exact) {
 			info("the NFIT has one range for the image (published by the %s)\n",
 			     d->firmware ? "firmware's RAM disk driver" : "firmware");
@@ -187,21 +188,33 @@ efi_status acpi_describe(const struct image *img, const struct disk *d, struct a
 	return EFI_SUCCESS;
 }
 
-void acpi_remove(struct acpi *a)
+efi_status acpi_remove(struct acpi *a)
 {
 	efi_acpi_table *at;
+	efi_status s, worst = EFI_SUCCESS;
 
-	if (!a->installed || EFI_IS_ERROR(BS->locate_protocol(&acpi_table_guid, NULL, (void **)&at)))
-		return;
-	if (a->have_ssdt)
-		at->uninstall(at, a->ssdt_key);
-	at->uninstall(at, a->nfit_key);
+	if (!a->installed)
+		return EFI_SUCCESS;
+	s = BS->locate_protocol(&acpi_table_guid, NULL, (void **)&at);
+	if (EFI_IS_ERROR(s))
+		goto out;
+	if (a->have_ssdt && EFI_IS_ERROR(s = at->uninstall(at, a->ssdt_key)))
+		worst = s;
+	if (EFI_IS_ERROR(s = at->uninstall(at, a->nfit_key)))
+		worst = s;
 	if (saved_nfit) {
 		uint64_t key;
 
-		at->install(at, saved_nfit, saved_len, &key);
+		if (EFI_IS_ERROR(s = at->install(at, saved_nfit, saved_len, &key)))
+			worst = s;
 		BS->free_pool(saved_nfit);
 		saved_nfit = NULL;
 	}
+	s = worst;
+out:
+	if (EFI_IS_ERROR(s))
+		error("the NFIT memdisk.efi installed could not be removed (%s): the image's "
+		      "memory stays reserved\n", efi_strerror(s));
 	a->installed = a->have_ssdt = 0;
+	return s;
 }

@@ -12,9 +12,8 @@
 #include "libc.h"
 #include "loader.h"
 
-static const efi_guid simple_fs_guid = EFI_SIMPLE_FS_GUID;
-static const efi_guid device_path_guid = EFI_DEVICE_PATH_GUID;
 
+/** The length of a device-path node. */
 static uint16_t node_len(const efi_device_path *n)
 {
 	return (uint16_t)(n->length[0] | n->length[1] << 8);
@@ -86,9 +85,14 @@ efi_status boot_image(const struct disk *d, const struct efiopt *o, uint64_t t_r
 		full = file_path(fp, o->loader);
 		if (!full)
 			break;
+		child = NULL;
 		s = BS->load_image(0, self_image, full, NULL, 0, &child);
 		BS->free_pool(full);
 		if (EFI_IS_ERROR(s)) {
+			/* A Secure Boot refusal comes with a loaded image (UEFI 2.10,
+			 * LoadImage): unload it, or its pages stay allocated. */
+			if (s == EFI_SECURITY_VIOLATION && child)
+				BS->unload_image(child);
 			child = NULL;
 			last = s;
 			if (s == EFI_SECURITY_VIOLATION || s == EFI_ACCESS_DENIED) {
@@ -116,8 +120,8 @@ efi_status boot_image(const struct disk *d, const struct efiopt *o, uint64_t t_r
 	info("starting %s from the image (found in %u ms; memdisk.efi's work after reading "
 	     "the image: %u us)\n", o->loader, (unsigned)((now_us() - t0) / 1000),
 	     (unsigned)(now_us() - t_read));
+	/* An application that returns is unloaded by the firmware. */
 	s = BS->start_image(child, NULL, NULL);
 	error("the image's loader returned: %s\n", efi_strerror(s));
-	BS->unload_image(child);
 	return EFI_IS_ERROR(s) ? s : EFI_ABORTED;
 }

@@ -19,6 +19,7 @@ struct line {
 	unsigned n;
 };
 
+/** Hand the line built so far to the firmware's console. */
 static void flush(struct line *l)
 {
 	if (!l->n)
@@ -28,6 +29,7 @@ static void flush(struct line *l)
 	l->n = 0;
 }
 
+/** fmt_vformat's sink: UCS-2 into the line, \n as \r\n. */
 static void sink(char c, void *ctx)
 {
 	struct line *l = ctx;
@@ -39,6 +41,7 @@ static void sink(char c, void *ctx)
 	l->buf[l->n++] = (char16)(unsigned char)c;
 }
 
+/** One message: @p prefix, then the formatted text. */
 static void out(const char *prefix, const char *fmt, va_list ap)
 {
 	struct line l;
@@ -50,6 +53,7 @@ static void out(const char *prefix, const char *fmt, va_list ap)
 	flush(&l);
 }
 
+/** The time-stamp counter. */
 static uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -173,13 +177,4 @@ void to_ascii(char *out, uint64_t cap, const char16 *s, uint64_t max_chars)
 	for (; i < max_chars && s[i] && i + 1 < cap; i++)
 		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
 	out[i] = '\0';
-}
-
-uint64_t ucs2_len(const char16 *s)
-{
-	uint64_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
 }

@@ -19,11 +19,6 @@
 #include "libc.h"
 #include "loader.h"
 
-static const efi_guid ram_disk_guid = EFI_RAM_DISK_GUID;
-static const efi_guid block_io_guid = EFI_BLOCK_IO_GUID;
-static const efi_guid device_path_guid = EFI_DEVICE_PATH_GUID;
-const efi_guid virtual_disk_guid = EFI_VIRTUAL_DISK_GUID;
-const efi_guid virtual_cd_guid = EFI_VIRTUAL_CD_GUID;
 
 /** memdisk.efi's own block device (one per run). */
 static struct own {
@@ -61,6 +56,7 @@ static efi_status check(efi_block_io *self, uint32_t media_id, uint64_t lba, uin
 	return EFI_SUCCESS;
 }
 
+/** BlockIo.Reset: nothing to reset. */
 static efi_status EFIAPI own_reset(efi_block_io *self, efi_bool extended)
 {
 	(void)self;
@@ -68,6 +64,7 @@ static efi_status EFIAPI own_reset(efi_block_io *self, efi_bool extended)
 	return EFI_SUCCESS;
 }
 
+/** BlockIo.ReadBlocks: checked, then through disk_read(). */
 static efi_status EFIAPI own_read(efi_block_io *self, uint32_t media_id, uint64_t lba,
 				  uint64_t size, void *buf)
 {
@@ -78,6 +75,7 @@ static efi_status EFIAPI own_read(efi_block_io *self, uint32_t media_id, uint64_
 	return s;
 }
 
+/** BlockIo.WriteBlocks: refused on a CD or with "ro", else into the image. */
 static efi_status EFIAPI own_write(efi_block_io *self, uint32_t media_id, uint64_t lba,
 				   uint64_t size, void *buf)
 {
@@ -91,12 +89,14 @@ static efi_status EFIAPI own_write(efi_block_io *self, uint32_t media_id, uint64
 	return EFI_SUCCESS;
 }
 
+/** BlockIo.FlushBlocks: memory needs no flushing. */
 static efi_status EFIAPI own_flush(efi_block_io *self)
 {
 	(void)self;
 	return EFI_SUCCESS;
 }
 
+/** Store a 64-bit value in the two unaligned words of a device-path node. */
 static void put_u64(uint32_t w[2], uint64_t v)
 {
 	w[0] = (uint32_t)v;
@@ -220,11 +220,26 @@ efi_status disk_unregister(struct disk *d)
 		if (!EFI_IS_ERROR(s))
 			s = rd->unregister(d->path);
 	} else if (own.installed) {
-		BS->disconnect_controller(d->handle, NULL, NULL);
-		s = BS->uninstall_multiple_protocol_interfaces(d->handle, &block_io_guid, &own.bio,
-							       &device_path_guid, &own.path, NULL);
-		if (!EFI_IS_ERROR(s))
-			own.installed = 0;
+		int tries;
+
+		for (tries = 0; tries < 2; tries++) {
+			BS->disconnect_controller(d->handle, NULL, NULL);
+			s = BS->uninstall_multiple_protocol_interfaces(d->handle, &block_io_guid,
+								       &own.bio, &device_path_guid,
+								       &own.path, NULL);
+			if (!EFI_IS_ERROR(s))
+				break;
+		}
+		if (EFI_IS_ERROR(s)) {
+			/* Its code and data live in memdisk.efi's image, which the
+			 * firmware frees when it returns: a device left behind would
+			 * call into freed memory. Restart instead. */
+			error("the block device could not be removed (%s); restarting the "
+			      "machine in 10 seconds\n", efi_strerror(s));
+			BS->stall(10 * 1000 * 1000);
+			ST->runtime_services->reset_system(EfiResetCold, s, 0, NULL);
+		}
+		own.installed = 0;
 	}
 	if (EFI_IS_ERROR(s))
 		error("the disk could not be unregistered (%s): its memory stays reserved\n",

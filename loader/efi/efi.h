@@ -175,6 +175,16 @@ typedef struct efi_boot_services {
 	void *calculate_crc32, *copy_mem, *set_mem, *create_event_ex;
 } efi_boot_services;
 
+/** The runtime services: only ResetSystem is used. */
+typedef struct {
+	efi_table_header hdr;
+	void *get_time, *set_time, *get_wakeup_time, *set_wakeup_time,
+		*set_virtual_address_map, *convert_pointer, *get_variable,
+		*get_next_variable_name, *set_variable, *get_next_high_monotonic_count;
+	void (EFIAPI *reset_system)(int type, efi_status status, uint64_t size, void *data);
+} efi_runtime_services;
+#define EfiResetCold 0
+
 typedef struct {
 	efi_guid guid;
 	void *table;
@@ -190,7 +200,7 @@ typedef struct {
 	efi_text_out *con_out;
 	efi_handle standard_error_handle;
 	efi_text_out *std_err;
-	void *runtime_services;
+	efi_runtime_services *runtime_services;
 	efi_boot_services *boot_services;
 	uint64_t n_tables;
 	efi_configuration_table *tables;
@@ -297,6 +307,14 @@ struct efi_acpi_table {
 	efi_status (EFIAPI *uninstall)(efi_acpi_table *self, uint64_t key);
 };
 
+/** EFI_ACPI_SDT_PROTOCOL: only GetAcpiTable is used (to learn a table's key). */
+typedef struct {
+	uint32_t acpi_version;
+	efi_status (EFIAPI *get_acpi_table)(uint64_t index, void **table, uint32_t *version,
+					    uint64_t *key);
+} efi_acpi_sdt;
+
+
 /* ---- GUIDs (values from the specification) ---------------------------- */
 
 #define EFI_LOADED_IMAGE_GUID \
@@ -310,16 +328,23 @@ struct efi_acpi_table {
 #define EFI_BLOCK_IO_GUID \
 	{ 0x964e5b21, 0x6459, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
 #define EFI_DISK_IO_GUID \
-	{ 0xce345171, 0xba0b, 0x11d2, { 0x8e, 0x4f, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b } }
+	{ 0xce345171, 0xba0b, 0x11d2, { 0x8e, 0x4f, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
 #define EFI_RAM_DISK_GUID \
 	{ 0xab38a0df, 0x6873, 0x44a9, { 0x87, 0xe6, 0xd4, 0xeb, 0x56, 0x14, 0x84, 0x49 } }
 #define EFI_ACPI_TABLE_PROTOCOL_GUID \
 	{ 0xffe06bdd, 0x6107, 0x46a6, { 0x7b, 0xb2, 0x5a, 0x9c, 0x7e, 0xc5, 0x27, 0x5c } }
+#define EFI_ACPI_SDT_PROTOCOL_GUID \
+	{ 0xeb97088e, 0xcfdf, 0x49c6, { 0xbe, 0x4b, 0xd9, 0x06, 0xa5, 0xb2, 0x0e, 0x86 } }
 #define EFI_ACPI_20_TABLE_GUID \
 	{ 0x8868e871, 0xe4f1, 0x11d3, { 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 } }
 #define EFI_VIRTUAL_DISK_GUID \
 	{ 0x77ab535a, 0x45fc, 0x624b, { 0x55, 0x60, 0xf7, 0xb2, 0x81, 0xd1, 0xf9, 0x6e } }
 #define EFI_VIRTUAL_CD_GUID \
 	{ 0x3d5abd30, 0x4175, 0x87ce, { 0x6d, 0x64, 0xd2, 0xad, 0xe5, 0x23, 0xc4, 0xbb } }
+
+/* The GUIDs memdisk.efi uses, defined once (guids.c). */
+extern const efi_guid loaded_image_guid, device_path_guid, file_info_guid, simple_fs_guid,
+	block_io_guid, disk_io_guid, ram_disk_guid, acpi_table_guid, acpi_sdt_guid,
+	acpi20_table_guid, virtual_disk_guid, virtual_cd_guid;
 
 #endif /* MEMBOOT_EFI_H */

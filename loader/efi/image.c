@@ -73,12 +73,12 @@ static efi_status reserve(uint64_t pages, int place, uint64_t *base)
 			r = efimem_pick(map, map_size, desc_size, bytes, ALIGN, LOW_LIMIT, UINT64_MAX,
 					&addr);
 		if (r) {
-			uint64_t largest = efimem_largest_free(map, map_size, desc_size,
+			uint64_t largest = efimem_largest_free(map, map_size, desc_size, ALIGN, lo,
 							       place == EFIOPT_PLACE_LOW ? FOUR_GIB
 											 : UINT64_MAX);
 
 			error("not enough memory: the image needs %u MiB in one free range%s, and the "
-			      "largest free range is %u MiB\n",
+			      "largest free 2 MiB-aligned range is %u MiB\n",
 			      (unsigned)((bytes + MIB - 1) / MIB),
 			      place == EFIOPT_PLACE_LOW ? " below 4 GiB" :
 			      place == EFIOPT_PLACE_HIGH ? " above 4 GiB" : "",
@@ -126,6 +126,7 @@ static efi_status read_all(struct volume *v, struct vfile *f, uint8_t *buf, cons
 	return EFI_SUCCESS;
 }
 
+/** The inflater's progress callback: a progress line for large images. */
 static void inflate_progress(size_t done, size_t total, void *ctx)
 {
 	(void)ctx;
@@ -148,9 +149,9 @@ static efi_status inflate_into(const uint8_t *in, uint64_t in_len, int place, st
 		return EFI_VOLUME_CORRUPTED;
 	}
 	if (out_len32 == 0 || out_len32 > in_len * DEFLATE_MAX_RATIO) {
-		error("%s looks truncated or corrupt: its trailer says %u bytes inflated, which %u "
+		error("%s looks truncated or corrupt: its trailer says %u bytes inflated, which %llu "
 		      "compressed bytes cannot hold; fetch it again\n", img->name,
-		      (unsigned)out_len32, (unsigned)in_len);
+		      (unsigned)out_len32, (unsigned long long)in_len);
 		return EFI_VOLUME_CORRUPTED;
 	}
 	img->size = out_len32;

@@ -87,7 +87,9 @@ struct vfile {
 };
 
 /* volume.c */
+/** Open the volume memdisk.efi was started from (@p li's device) and learn its folder. */
 efi_status volume_open(efi_loaded_image *li, struct volume *v);
+/** Close what volume_open opened. */
 void volume_close(struct volume *v);
 /** Read the configuration file beside memdisk.efi into @p line (empty if none). */
 efi_status volume_config(struct volume *v, char *line, uint64_t cap);
@@ -97,10 +99,13 @@ efi_status volume_find_single(struct volume *v, char *name, uint64_t cap);
 efi_status vfile_open(struct volume *v, const char *name, struct vfile *f);
 /** Read up to *@p n bytes at @p off; *@p n becomes what was read (0 at the end). */
 efi_status vfile_read(struct volume *v, struct vfile *f, uint64_t off, void *buf, uint64_t *n);
+/** Close a file vfile_open opened. */
 void vfile_close(struct volume *v, struct vfile *f);
 
 /* image.c */
+/** Find the image (image= or the one file beside memdisk.efi) and read or inflate it. */
 efi_status image_load(struct volume *v, const struct efiopt *o, struct image *img);
+/** Free the image's pages. */
 void image_free(struct image *img);
 /** The firmware's memory map, in pool memory the caller frees. */
 efi_status memory_map(void **map, uint64_t *size, uint64_t *desc_size);
@@ -112,6 +117,7 @@ struct disk {
 	efi_handle handle;      /**< its handle */
 	uint32_t block_size;
 };
+/** Make the image a disk: the firmware's RAM disk protocol or the own BlockIo. */
 efi_status disk_register(struct image *img, const struct efiopt *o, struct disk *d);
 /** Undo disk_register; an error means the memory must stay reserved. */
 efi_status disk_unregister(struct disk *d);
@@ -122,8 +128,10 @@ struct acpi {
 	uint64_t nfit_key, ssdt_key;
 	int have_ssdt;
 };
+/** Make sure exactly one NFIT range (and one ACPI0012 device) describes the image. */
 efi_status acpi_describe(const struct image *img, const struct disk *d, struct acpi *a);
-void acpi_remove(struct acpi *a);
+/** Remove what acpi_describe installed; an error means the image must stay reserved. */
+efi_status acpi_remove(struct acpi *a);
 
 /* tables.c */
 struct low_tables {
@@ -131,7 +139,9 @@ struct low_tables {
 	uint16_t old_basemem;   /**< the BIOS data area's word before */
 	int basemem_written;
 };
+/** Leave the mBFT, MDI, safe hook and @p cmdline in a reserved page below 640 KiB. */
 efi_status tables_install(const struct image *img, const char *cmdline, struct low_tables *t);
+/** Take them away again, and restore the base-memory word. */
 void tables_remove(struct low_tables *t);
 
 /* boot.c */
@@ -144,6 +154,5 @@ efi_status boot_image(const struct disk *d, const struct efiopt *o, uint64_t t_r
 void to_ucs2_path(char16 *out, uint64_t cap, const char *s);
 /** Copy UCS-2 @p s into ASCII @p out (cap bytes); other characters become '?'. */
 void to_ascii(char *out, uint64_t cap, const char16 *s, uint64_t max_chars);
-uint64_t ucs2_len(const char16 *s);
 
 #endif /* MEMBOOT_EFI_LOADER_H */

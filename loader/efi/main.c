@@ -19,7 +19,6 @@ efi_system_table *ST;
 efi_boot_services *BS;
 efi_handle self_image;
 
-static const efi_guid loaded_image_guid = EFI_LOADED_IMAGE_GUID;
 
 /** The command line as ASCII (LoadOptions are UCS-2). */
 static void command_line(efi_loaded_image *li, char *out, uint64_t cap)
@@ -67,8 +66,9 @@ static efi_status check_image(struct image *img, const struct efiopt *o)
 	if (o->bios.force == OPTIONS_FORCE_HARDDISK || o->bios.force == OPTIONS_FORCE_FLOPPY)
 		img->kind.cd = 0;
 	if (rc == UEFIBOOT_E_TRUNCATED) {
-		error("%s: %s (%u KiB of %u KiB)\n", img->name, uefiboot_strerror(rc),
-		      (unsigned)(img->size >> 10), (unsigned)(img->kind.needed >> 10));
+		error("%s: %s (%llu KiB of %llu KiB)\n", img->name, uefiboot_strerror(rc),
+		      (unsigned long long)(img->size >> 10),
+		      (unsigned long long)(img->kind.needed >> 10));
 		return EFI_VOLUME_CORRUPTED;
 	}
 	if (rc) {
@@ -106,6 +106,14 @@ static void time_memcpy(const struct image *img)
 	     (unsigned)(us ? img->pages * EFI_PAGE_SIZE / us : 0));
 }
 
+/**
+ * The entry point: the steps in order, undone in reverse when one fails or
+ * the image's loader returns.
+ *
+ * @param image  memdisk.efi's own image handle
+ * @param st     the system table
+ * @return the status of the step that failed (memdisk.efi returns only then)
+ */
 efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 {
 	static char line[EFIOPT_BIOS_LINE];
@@ -167,9 +175,9 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 
 	tables_remove(&low);
 err_acpi:
-	acpi_remove(&acpi);
+	kept = EFI_IS_ERROR(acpi_remove(&acpi));
 err_disk:
-	kept = EFI_IS_ERROR(disk_unregister(&disk));
+	kept |= EFI_IS_ERROR(disk_unregister(&disk));
 err_image:
 	if (!kept)
 		image_free(&img);

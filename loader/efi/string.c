@@ -1,9 +1,9 @@
 /**
  * @file string.c
  *
- * The C library functions lib/ and the compiler call (lib/libc.h), for the
- * x86_64 UEFI loader. memcpy uses the string instructions: the own block
- * device copies every byte the boot loader reads through it.
+ * memcpy and memmove for the x86_64 UEFI loader (the rest of lib/libc.h is
+ * in lib/libc.c). memcpy uses the string instructions: the own block device
+ * copies every byte the boot loader reads through it.
  */
 #include "libc.h"
 
@@ -31,40 +31,3 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
-{
-	void *d = dst;
-
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *p = a, *q = b;
-
-	for (; n; n--, p++, q++)
-		if (*p != *q)
-			return *p - *q;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			return 0;
-	}
-	return 0;
-}

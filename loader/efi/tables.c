@@ -84,10 +84,11 @@ efi_status tables_install(const struct image *img, const char *cmdline, struct l
 		*(volatile uint16_t *)(uintptr_t)BDA_BASEMEM_KIB = (uint16_t)(page / 1024);
 		t->basemem_written = 1;
 	}
-	info("MEMDISK tables at %x (mBFT at %x%s), base memory word %u KiB\n", (unsigned)page,
-	     (unsigned)(page + MBFT_OFF),
+	info("MEMDISK tables at %x (mBFT at %x%s), base memory word %u KiB%s\n",
+	     (unsigned)page, (unsigned)(page + MBFT_OFF),
 	     img->base + bytes > FOUR_GIB ? ", with the 64-bit extension" : "",
-	     (unsigned)(page / 1024));
+	     (unsigned)*(volatile uint16_t *)(uintptr_t)BDA_BASEMEM_KIB,
+	     t->basemem_written ? "" : " (left as it was)");
 	return EFI_SUCCESS;
 }
 

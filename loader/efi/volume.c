@@ -17,26 +17,23 @@
 #include "libc.h"
 #include "loader.h"
 
-static const efi_guid simple_fs_guid = EFI_SIMPLE_FS_GUID;
-static const efi_guid file_info_guid = EFI_FILE_INFO_GUID;
-static const efi_guid block_io_guid = EFI_BLOCK_IO_GUID;
-static const efi_guid disk_io_guid = EFI_DISK_IO_GUID;
 
 /** The ISO 9660 reader's state (one volume per run). */
 static struct iso9660 iso;
 
-/** Bounce buffer for BlockIo reads that are not whole blocks. */
-static uint8_t bounce[64 * 1024];
+/** Bounce buffer for BlockIo reads that are not whole blocks or not aligned
+ *  as the device asks (Media->IoAlign; 4096 covers every device seen). */
+static uint8_t bounce[64 * 1024] __attribute__((aligned(4096)));
 
 /** Read through BlockIo: whole blocks straight into @p buf, the rest bounced. */
 static int block_read(struct volume *v, uint64_t off, uint8_t *buf, uint64_t n)
 {
-	uint64_t bs = v->bio->media->block_size;
+	uint64_t bs = v->bio->media->block_size, align = v->bio->media->io_align;
 
 	while (n) {
 		uint64_t lba = off / bs, skip = off % bs, take;
 
-		if (!skip && n >= bs) {
+		if (!skip && n >= bs && (align <= 1 || !((uintptr_t)buf % align))) {
 			take = n - n % bs;
 			if (take > (64ull << 20))
 				take = 64ull << 20;
@@ -83,7 +80,7 @@ static efi_status open_iso(efi_handle dev, struct volume *v, efi_status fs_statu
 		return fs_status;
 	}
 	if (v->bio->media->block_size == 0 || v->bio->media->block_size > sizeof(bounce) ||
-	    !v->bio->media->present) {
+	    v->bio->media->io_align > 4096 || !v->bio->media->present) {
 		error("the disk memdisk.efi was started from has no medium or an odd block size "
 		      "(%u)\n", (unsigned)v->bio->media->block_size);
 		return EFI_NO_MEDIA;
@@ -212,6 +209,8 @@ efi_status vfile_open(struct volume *v, const char *name, struct vfile *f)
 		uint64_t n = sizeof(u);
 
 		s = f->f->get_info(f->f, &file_info_guid, &n, &u);
+		if (!EFI_IS_ERROR(s) && (u.fi.attribute & EFI_FILE_DIRECTORY))
+			s = EFI_NOT_FOUND;      /* a folder is not an image */
 		if (EFI_IS_ERROR(s)) {
 			vfile_close(v, f);
 			return s;
@@ -292,7 +291,7 @@ static int ends_with(const char *name, const char *ext)
 /** Candidates for the image found in a folder. */
 struct candidates {
 	const char *self;
-	char names[8][64];
+	char names[8][EFIOPT_PATH_MAX + 1];
 	unsigned n;
 };
 
@@ -315,14 +314,15 @@ static void consider(struct candidates *c, const char *name, int dir)
 			return;
 	}
 	if (c->n < 8) {
-		if (k > 63)
-			k = 63;
+		if (k > EFIOPT_PATH_MAX)
+			k = EFIOPT_PATH_MAX;
 		memcpy(c->names[c->n], name, k);
 		c->names[c->n][k] = '\0';
 	}
 	c->n++;
 }
 
+/** lib/iso9660's listing callback: consider each entry. */
 static int iso_entry(void *ctx, const char *name, const struct iso9660_file *f)
 {
 	consider(ctx, name, f->dir);
@@ -358,12 +358,12 @@ efi_status volume_find_single(struct volume *v, char *name, uint64_t cap)
 		if (!EFI_IS_ERROR(s)) {
 			for (;;) {
 				uint64_t n = sizeof(u) - 2;
-				char a[64];
+				char a[EFIOPT_PATH_MAX + 1];
 
 				if (EFI_IS_ERROR(dir->read(dir, &n, &u)) || n == 0)
 					break;
 				u.raw[n] = u.raw[n + 1] = 0;
-				to_ascii(a, sizeof(a), u.fi.file_name, 63);
+				to_ascii(a, sizeof(a), u.fi.file_name, EFIOPT_PATH_MAX);
 				consider(&c, a, (u.fi.attribute & EFI_FILE_DIRECTORY) != 0);
 			}
 			dir->close(dir);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mbft.h"
 #include "nfit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nfit_append(t, size, out, 0x1000, 0x1000, type))
 			abort();
 		m = nfit_count_overlaps(out, len + NFIT_SPA_BYTES, 0, UINT64_MAX, NULL);
-		if (m != n + 1 || acpi_sum(out, len + NFIT_SPA_BYTES))
+		if (m != n + 1 || mbft_byte_sum(out, len + NFIT_SPA_BYTES))
 			abort();
 		free(out);
 	}

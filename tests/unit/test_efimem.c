@@ -47,8 +47,15 @@ static void test_pick(void)
 	CHECK_EQ(efimem_pick(map, n * DESC, DESC, 200 * MIB, 2 * MIB, 1ull << 32, UINT64_MAX, &a),
 		 0);
 	CHECK_EQ(a, 0x180000000ull - 200 * MIB);
-	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, 1ull << 32), 0x7f00000 - 0x100000);
-	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, UINT64_MAX), 0x80000000ull);
+	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, 4096, 0, 1ull << 32), 0x7f00000 - 0x100000);
+	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, 4096, 0, UINT64_MAX), 0x80000000ull);
+	/* 2 MiB aligned from 1 MiB: the range starts at 2 MiB. */
+	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, 2 * MIB, MIB, 1ull << 32),
+		 0x7f00000 - 0x200000);
+	/* Above 4 GiB only. */
+	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, 2 * MIB, 1ull << 32, UINT64_MAX),
+		 0x80000000ull);
+	CHECK_EQ(efimem_largest_free(map, n * DESC, DESC, 3, 0, UINT64_MAX), 0);
 	/* Bad arguments. */
 	CHECK_EQ(efimem_pick(map, n * DESC, DESC, 0, 2 * MIB, 0, UINT64_MAX, &a), -1);
 	CHECK_EQ(efimem_pick(map, n * DESC, DESC, 4096, 3 * MIB, 0, UINT64_MAX, &a), -1);

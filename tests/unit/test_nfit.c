@@ -5,6 +5,7 @@
  * the AML of the root device, overlap counting and appending to an
  * existing NFIT, and malformed tables refused.
  */
+#include "mbft.h"
 #include "nfit.h"
 #include "test.h"
 
@@ -28,7 +29,7 @@ static void test_build(void)
 	CHECK(!memcmp(t, "NFIT", 4));
 	CHECK_EQ(t[4] | t[5] << 8, NFIT_ONE_RANGE_BYTES);
 	CHECK_EQ(t[8], 1);
-	CHECK_EQ(acpi_sum(t, sizeof(t)), 0);
+	CHECK_EQ(mbft_byte_sum(t, sizeof(t)), 0);
 	CHECK_EQ(t[40], 0);                 /* SPA range structure */
 	CHECK_EQ(t[42], NFIT_SPA_BYTES);    /* exactly 56: Linux refuses other sizes */
 	CHECK(!memcmp(t + 40 + 16, cd_type, 16));
@@ -43,7 +44,7 @@ static void test_build(void)
 
 	nfit_build_ssdt(s);
 	CHECK(!memcmp(s, "SSDT", 4));
-	CHECK_EQ(acpi_sum(s, sizeof(s)), 0);
+	CHECK_EQ(mbft_byte_sum(s, sizeof(s)), 0);
 	CHECK_EQ(s[36], 0x10);              /* ScopeOp */
 	CHECK_EQ(s[37], sizeof(s) - 37);    /* its package length covers the rest */
 	CHECK(!memcmp(s + 38, "\\_SB_", 5));
@@ -56,7 +57,7 @@ static void test_append_and_bad(void)
 
 	nfit_build(a, 0x100000000ull, 0x200000, cd_type);
 	CHECK_EQ(nfit_append(a, sizeof(a), b, 0x80000000, 0x400000, cd_type), 0);
-	CHECK_EQ(acpi_sum(b, sizeof(b)), 0);
+	CHECK_EQ(mbft_byte_sum(b, sizeof(b)), 0);
 	CHECK_EQ(b[4] | b[5] << 8, sizeof(b));
 	CHECK_EQ(b[40 + 56 + 4], 2);        /* the next range index */
 	CHECK_EQ(nfit_count_overlaps(b, sizeof(b), 0, UINT64_MAX, NULL), 2);

@@ -195,7 +195,8 @@ enum iomem_verdict iomem_check_image(const struct iomem_map *m, uint64_t start,
 		if (e->kind != IOMEM_RESERVED)
 			continue;
 		for (j = i + 1; j < m->n && m->e[j].depth > 0; j++) {
-			if (m->e[j].kind == IOMEM_NVDIMM || m->e[j].kind == IOMEM_PMEM)
+			if ((m->e[j].kind == IOMEM_NVDIMM || m->e[j].kind == IOMEM_PMEM) &&
+			    m->e[j].start >= start && m->e[j].end <= last)
 				continue;
 			if (overlaps(start, last, m->e[j].start, m->e[j].end)) {
 				if (culprit)
