@@ -515,8 +515,8 @@ def check_efi_pmem(case, mode=""):
     VirtualDisk else); both finders print the same, naming the pmem range;
     memdisk-attach's device hashes like the image.  MODE own: memdisk.efi's
     own block device and its own NFIT (disk=own); MODE high: the image above
-    4 GiB (place=high), and the finders and memdisk-attach are only
-    reported (the mBFT's 64-bit extension is not SYSLINUX's)."""
+    4 GiB (place=high): memboot's memdiskfind reads the mBFT's 64-bit
+    extension, Debian's finds nothing, memdisk-attach exposes it intact."""
     r = case.results
     text = efi_serial(case)
     errors = [l.strip() for l in text.splitlines() if "memdisk.efi: error:" in l]
@@ -562,11 +562,21 @@ def check_efi_pmem(case, mode=""):
                f"(exit {q(r['ref_rc'])}); before nfit and nd_pmem: ours '{r['ours_pre']}', "
                f"Debian's '{r['ref_pre']}'")
     if mode == "high":
+        # Above 4 GiB the MDI cannot hold the address: memboot's finder reads
+        # the mBFT's 64-bit extension, SYSLINUX's declines the table.
         need(addr >= FOUR_GIB, f"place=high, but the image is at {addr:#x}")
-        attach = (f"{r['attach_out']}, sha256 {'ok' if r['attach_sha256'] == sha else 'differs'}"
-                  if r["attach_rc"] == "0" else f"exit {q(r['attach_rc'])}: {r['attach_err']}")
-        case.note = (f"{dev} at {addr:#x}+{size:#x} ({kind}, {how}); memdiskfind: {finders}; "
-                     f"memdisk-attach: {attach}")
+        need(r["ours_rc"] == "0" and parse_found(r["ours_out"]) == (addr, size),
+             f"memboot's memdiskfind should read the 64-bit extension and print "
+             f"{addr:#x},{size:#x}: {finders}; {r['ours_err']}")
+        need(r["ref_rc"] == "1" and not r["ref_out"],
+             f"Debian's memdiskfind should find nothing (the extended table is not "
+             f"SYSLINUX's): {finders}")
+        need(r["attach_rc"] == "0" and r["attach_sha256"] == sha,
+             f"memdisk-attach: exit {q(r['attach_rc'])} {r['attach_out']} {r['attach_err']}, "
+             f"sha256 {r['attach_sha256'][:12] or 'none'} (host {sha[:12]})")
+        case.note = (f"{dev} at {addr:#x}+{size:#x} ({kind}, {how}); memboot's memdiskfind "
+                     f"{r['ours_out']} (64-bit extension), Debian's nothing; memdisk-attach "
+                     f"{r['attach_out']}; sha256 ok")
         return
     need(addr + size <= FOUR_GIB, f"the image is at {addr:#x}, above 4 GiB, though it fits below")
     need(r["ref_pre"] and r["ours_pre"] == r["ref_pre"],
