@@ -301,20 +301,19 @@ int iso9660_list(struct iso9660 *v, const struct iso9660_file *dir, iso9660_entr
 	return walk(v, dir, dir->joliet, list_fn, &l);
 }
 
-/** iso9660_refs' state: the folders still to walk, and the caller's callback. */
-struct refs_ctx {
+/** bfs()'s state: the folders still to walk, and the per-file callback. */
+struct bfs_ctx {
 	struct iso9660_refs_scratch *q;
-	uint32_t lba;
-	iso9660_ref_fn *fn;
+	walk_fn *fn;
 	void *ctx;
 	int overflow;
 };
 
-static int refs_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
+/** Queue folders, hand files on. */
+static int bfs_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
 {
-	struct refs_ctx *c = ctx;
+	struct bfs_ctx *c = ctx;
 
-	(void)name;
 	if (f->dir) {
 		struct iso9660_refs_scratch *q = c->q;
 
@@ -327,6 +326,63 @@ static int refs_fn(void *ctx, const char *name, const struct iso9660_file *f, ui
 		q->n++;
 		return 0;
 	}
+	return c->fn(c->ctx, name, f, rec);
+}
+
+/**
+ * Call @p fn for every file (not folder) of the tree rooted at @p root,
+ * breadth first. A folder seen twice (a loop in a forged volume) only costs
+ * time, bounded by ISO9660_MAX_DIRS.
+ */
+static int bfs(struct iso9660 *v, const struct iso9660_file *root,
+	       struct iso9660_refs_scratch *q, walk_fn *fn, void *ctx)
+{
+	struct bfs_ctx c = { q, fn, ctx, 0 };
+	uint64_t walked = 0;
+	unsigned i;
+
+	if (!root->n_extents)
+		return ISO9660_OK;
+	q->n = 1;
+	q->lba[0] = root->ext[0].lba;
+	q->bytes[0] = root->ext[0].bytes;
+	for (i = 0; i < q->n; i++) {
+		struct iso9660_file d;
+		int rc;
+
+		memset(&d, 0, sizeof(d));
+		d.dir = 1;
+		d.joliet = root->joliet;
+		d.n_extents = 1;
+		d.ext[0].lba = q->lba[i];
+		d.ext[0].bytes = q->bytes[i];
+		d.size = q->bytes[i];
+		/* A forged volume can make folders loop or claim 16 MiB each:
+		 * the whole walk reads at most ISO9660_MAX_WALK_BYTES. */
+		walked += d.size;
+		if (walked > ISO9660_MAX_WALK_BYTES)
+			return ISO9660_E_TOO_BIG;
+		rc = walk(v, &d, root->joliet, bfs_fn, &c);
+		if (rc)
+			return rc;
+		if (c.overflow)
+			return ISO9660_E_TOO_BIG;
+	}
+	return ISO9660_OK;
+}
+
+/** iso9660_refs' question: the block, and the caller's callback. */
+struct refs_ctx {
+	uint32_t lba;
+	iso9660_ref_fn *fn;
+	void *ctx;
+};
+
+static int refs_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
+{
+	struct refs_ctx *c = ctx;
+
+	(void)name;
 	if (f->ext[0].lba == c->lba)
 		c->fn(c->ctx, rec);
 	return 0;
@@ -335,38 +391,32 @@ static int refs_fn(void *ctx, const char *name, const struct iso9660_file *f, ui
 int iso9660_refs(struct iso9660 *v, uint32_t lba, struct iso9660_refs_scratch *q,
 		 iso9660_ref_fn *fn, void *ctx)
 {
-	struct refs_ctx c = { q, lba, fn, ctx, 0 };
-	int tree;
+	struct refs_ctx c = { lba, fn, ctx };
+	int rc = bfs(v, &v->root, q, refs_fn, &c);
 
-	for (tree = 0; tree < 2; tree++) {
-		const struct iso9660_file *root = tree ? &v->jroot : &v->root;
-		unsigned i;
+	return rc ? rc : bfs(v, &v->jroot, q, refs_fn, &c);
+}
 
-		if (!root->n_extents)
-			continue;
-		q->n = 1;
-		q->lba[0] = root->ext[0].lba;
-		q->bytes[0] = root->ext[0].bytes;
-		/* Breadth first; a folder seen twice (a loop in a forged volume)
-		 * only costs time, bounded by ISO9660_MAX_DIRS. */
-		for (i = 0; i < q->n; i++) {
-			struct iso9660_file d;
-			int rc;
+/** iso9660_files' adapter. */
+struct files_ctx {
+	iso9660_entry_fn *fn;
+	void *ctx;
+};
 
-			memset(&d, 0, sizeof(d));
-			d.dir = 1;
-			d.n_extents = 1;
-			d.ext[0].lba = q->lba[i];
-			d.ext[0].bytes = q->bytes[i];
-			d.size = q->bytes[i];
-			rc = walk(v, &d, tree, refs_fn, &c);
-			if (rc)
-				return rc;
-			if (c.overflow)
-				return ISO9660_E_TOO_BIG;
-		}
-	}
-	return ISO9660_OK;
+static int files_fn(void *ctx, const char *name, const struct iso9660_file *f, uint64_t rec)
+{
+	struct files_ctx *c = ctx;
+
+	(void)rec;
+	return c->fn(c->ctx, name, f);
+}
+
+int iso9660_files(struct iso9660 *v, struct iso9660_refs_scratch *q, iso9660_entry_fn *fn,
+		  void *ctx)
+{
+	struct files_ctx c = { fn, ctx };
+
+	return bfs(v, &v->root, q, files_fn, &c);
 }
 
 int iso9660_read(struct iso9660 *v, const struct iso9660_file *f, uint64_t off, void *buf,

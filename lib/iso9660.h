@@ -106,8 +106,11 @@ int iso9660_list(struct iso9660 *v, const struct iso9660_file *dir, iso9660_entr
 int iso9660_read(struct iso9660 *v, const struct iso9660_file *f, uint64_t off, void *buf,
 		 uint64_t n);
 
-/** Folders iso9660_refs walks at most (per tree). */
+/** Folders iso9660_refs and iso9660_files walk at most (per tree). */
 #define ISO9660_MAX_DIRS 4096
+/** Folder bytes they read at most (per tree): a real live ISO has well
+ *  under 1 MiB of folders; a forged one could otherwise loop for hours. */
+#define ISO9660_MAX_WALK_BYTES (8u * 1024u * 1024u)
 
 /** iso9660_refs' working memory (about 32 KiB; keep it off small stacks). */
 struct iso9660_refs_scratch {
@@ -129,6 +132,15 @@ typedef void iso9660_ref_fn(void *ctx, uint64_t rec);
  */
 int iso9660_refs(struct iso9660 *v, uint32_t lba, struct iso9660_refs_scratch *q,
 		 iso9660_ref_fn *fn, void *ctx);
+
+/**
+ * Call @p fn for every file (not folder) of the primary tree, folder by
+ * folder from the root; a nonzero return stops the walk of that folder.
+ *
+ * @return enum iso9660_status
+ */
+int iso9660_files(struct iso9660 *v, struct iso9660_refs_scratch *q, iso9660_entry_fn *fn,
+		  void *ctx);
 
 /** A short English phrase for an iso9660_status. */
 const char *iso9660_strerror(int status);

@@ -5,13 +5,15 @@
  * block 16 on (the system area before it is zeros) in an exact-size heap
  * buffer, read through a bounds-checked callback; a few paths are looked
  * up, the root is listed, what is found is read whole, and the records of
- * one extent are looked for in every tree.
+ * one extent are looked for in every tree, and a patch of every file is
+ * planned (lib/isopatch).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "iso9660.h"
+#include "isopatch.h"
 
 #define PREFIX (16u * ISO9660_BLOCK)
 
@@ -43,7 +45,25 @@ static void ref(void *ctx, uint64_t rec)
 static int entry(void *ctx, const char *name, const struct iso9660_file *f)
 {
 	(void)ctx;
-	return strlen(name) > ISO9660_NAME_MAX || f->n_extents > ISO9660_MAX_EXTENTS;
+	if (strlen(name) > ISO9660_NAME_MAX || f->n_extents > ISO9660_MAX_EXTENTS)
+		abort();
+	return 0;
+}
+
+/** Plan a patch of every file walked (up to the plan's limit). */
+static struct iso9660 *plan_v;
+static struct iso9660_refs_scratch plan_q;
+static struct isopatch plan;
+static unsigned plan_tries;
+
+/** Plan the first few files, as a loader would its few initrds. */
+static int plan_file(void *ctx, const char *name, const struct iso9660_file *f)
+{
+	(void)ctx;
+	(void)name;
+	if (plan_tries++ < ISOPATCH_MAX_FILES)
+		isopatch_add(&plan, plan_v, f, 4096, &plan_q);
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -60,6 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static struct iso9660_refs_scratch q;
 
 		iso9660_refs(&iso, 18 + (uint32_t)(size & 15), &q, ref, &v);
+		isopatch_init(&plan, v.n);
+		plan_v = &iso;
+		plan_tries = 0;
+		iso9660_files(&iso, &q, plan_file, NULL);
 		for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 			if (iso9660_lookup(&iso, paths[i], &f) != ISO9660_OK)
 				continue;

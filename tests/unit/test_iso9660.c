@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "iso9660.h"
+#include "isopatch.h"
 #include "test.h"
 
 #define B ISO9660_BLOCK
@@ -140,6 +141,83 @@ static int count_fn(void *ctx, const char *name, const struct iso9660_file *f)
 	return 0;
 }
 
+/** The view of the volume through a plan, one block. */
+static const uint8_t *view(const struct isopatch *p, uint32_t lba)
+{
+	const uint8_t *d = isopatch_sector(p, lba);
+
+	return d ? d : vol + (size_t)lba * B;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return p[3] | (uint32_t)p[2] << 8 | (uint32_t)p[1] << 16 | (uint32_t)p[0] << 24;
+}
+
+/** The patched view of A.TXT (three records: primary, hard link, Joliet). */
+static void test_isopatch(void)
+{
+	static struct iso9660 v;
+	static struct isopatch p;
+	static struct iso9660_refs_scratch q;
+	struct iso9660_file f;
+	static const uint8_t cpio[8] = { '0', '7', '0', '7', '0', '1', '0', '0' };
+	unsigned i;
+
+	layout();
+	CHECK_EQ(iso9660_open(&v, rd, NULL), ISO9660_OK);
+	CHECK_EQ(iso9660_lookup(&v, "/a.txt", &f), ISO9660_OK);
+	isopatch_init(&p, BLOCKS * B - 100);
+	CHECK_EQ(p.ext_lba, BLOCKS);
+	CHECK_EQ(isopatch_add(&p, &v, &f, 1000, &q), ISOPATCH_OK);
+	CHECK_EQ(p.n_files, 1);
+	CHECK_EQ(p.file[0].n_records, 3);
+	CHECK_EQ(p.n_sectors, 3);               /* root, ISOS, Joliet root */
+	CHECK_EQ(p.file[0].new_lba, BLOCKS);
+	CHECK_EQ(p.file[0].seg_off, 8);         /* 5 bytes, padded to 4 */
+	CHECK_EQ(p.file[0].new_size, 1008);
+	CHECK_EQ(p.ext_bytes, B);
+	/* Every record now says: extent 40, 1008 bytes, both byte orders. */
+	for (i = 0; i < 3; i++) {
+		static const uint64_t rec[3] = { 20 * B + 34 + 34 + 48,
+						 21 * B + 34 + 34 + 58 + 42 + 42,
+						 25 * B + 34 + 34 + 60 };
+		const uint8_t *r = view(&p, (uint32_t)(rec[i] / B)) + rec[i] % B;
+
+		CHECK_EQ(le32(r + 2), BLOCKS);
+		CHECK_EQ(be32(r + 6), BLOCKS);
+		CHECK_EQ(le32(r + 10), 1008);
+		CHECK_EQ(be32(r + 14), 1008);
+		/* The image itself is untouched. */
+		CHECK_EQ(le32(vol + rec[i] + 2), 22);
+	}
+	/* A second initrd goes after the first; the shared sector keeps both. */
+	CHECK_EQ(iso9660_lookup(&v, "/long-name.txt", &f), ISO9660_OK);
+	CHECK_EQ(isopatch_add(&p, &v, &f, 5000, &q), ISOPATCH_OK);
+	CHECK_EQ(p.file[1].new_lba, BLOCKS + 1);
+	CHECK_EQ(p.ext_bytes, B + 3 * B);
+	CHECK_EQ(p.n_sectors, 3);
+	CHECK_EQ(le32(view(&p, 20) + 34 + 34 + 48 + 2), BLOCKS);
+	CHECK(isopatch_sector(&p, 21) != NULL && isopatch_sector(&p, 22) == NULL);
+	/* Too big, multi-extent. */
+	CHECK_EQ(isopatch_add(&p, &v, &f, 0xfffffc00u, &q), ISOPATCH_E_TOO_BIG);
+	CHECK_EQ(iso9660_lookup(&v, "/isos/big.bin", &f), ISO9660_OK);
+	CHECK_EQ(isopatch_add(&p, &v, &f, 10, &q), ISOPATCH_E_MULTI);
+	/* What an initrd looks like. */
+	CHECK(isopatch_is_initrd("initrd.img", cpio, 8));
+	CHECK(isopatch_is_initrd("INITRD.IMG-6.1.0-50-amd64", (const uint8_t *)"\x28\xb5\x2f\xfd", 4));
+	CHECK(isopatch_is_initrd("initramfs-linux.img", (const uint8_t *)"\x1f\x8b\x08", 3));
+	CHECK(!isopatch_is_initrd("vmlinuz", cpio, 8));
+	CHECK(!isopatch_is_initrd("initrd.txt", (const uint8_t *)"hello", 5));
+	CHECK(!isopatch_is_initrd("initrd", cpio, 2));
+	CHECK(isopatch_strerror(ISOPATCH_E_FULL) != NULL);
+}
+
 void test_iso9660(void)
 {
 	static struct iso9660 v;
@@ -206,4 +284,5 @@ void test_iso9660(void)
 	memset(vol + 16 * B, 0, B);
 	CHECK_EQ(iso9660_open(&v, rd, NULL), ISO9660_E_NOT_ISO);
 	CHECK(iso9660_strerror(ISO9660_E_TOO_BIG) != NULL);
+	test_isopatch();
 }
