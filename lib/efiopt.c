@@ -49,7 +49,7 @@ int efiopt_bios_only(const char *w)
 static int option_like(const char *w)
 {
 	static const char *const names[] = {
-		"quiet", "bench", "iso", "harddisk", "floppy", "ro", "pause",
+		"quiet", "bench", "inject", "noinject", "iso", "harddisk", "floppy", "ro", "pause",
 	};
 	size_t i;
 
@@ -190,6 +190,10 @@ int efiopt_parse(const char *cmdline, int skip_name, struct efiopt *o)
 			o->quiet = 1;
 		} else if (named(w, "bench") && !w[5]) {
 			o->bench = 1;
+		} else if (named(w, "inject") && !w[6]) {
+			o->inject = 1;
+		} else if (named(w, "noinject") && !w[8]) {
+			o->inject = 0;
 		} else if (efiopt_bios_only(w)) {
 			if (o->n_ignored < EFIOPT_MAX_IGNORED) {
 				size_t n = strlen(w);

@@ -20,6 +20,9 @@
  *   quiet         only errors on the console
  *   bench         also time one memcpy of the image (for `make bench`:
  *                 memdisk.efi's own work is compared with it)
+ *   inject, noinject   show an ISO's boot loader its initrds with memboot's
+ *                 initramfs segment appended (work in progress: off unless
+ *                 "inject" is given)
  *
  * The first word is the program's own name when it is not an option (the
  * UEFI shell, iPXE and some GRUB builds put it there): it is skipped.
@@ -57,6 +60,7 @@ struct efiopt {
 	int disk;                   /**< enum efiopt_disk */
 	int quiet;                  /**< "quiet" */
 	int bench;                  /**< "bench" */
+	int inject;                 /**< "inject" (1) or "noinject" (0; the default for now) */
 	unsigned n_words;           /**< option words seen (the skipped name excluded) */
 	int skipped_name;           /**< the first word was taken for the program's name */
 	unsigned n_ignored;         /**< BIOS-only words seen */

@@ -26,3 +26,19 @@ $(BUILD)/memdiskfind: tools/memdiskfind.c $(FIND_SRC) $(TOOL_LIB) $(TOOL_HDR)
 $(BUILD)/memdisk-attach: tools/memdisk-attach.c $(FIND_SRC) $(ATTACH_SRC) $(TOOL_LIB) $(TOOL_HDR)
 	@mkdir -p $(@D)
 	$(TOOLCC) $(TOOL_CFLAGS) -o $@ tools/memdisk-attach.c $(FIND_SRC) $(ATTACH_SRC) $(TOOL_LIB) $(TOOL_LDFLAGS)
+
+# The injection payload (issue: unmodified live ISOs): the initramfs segment
+# a loader appends to a distribution's initrd. mkcpio is a host program that
+# writes it with lib/cpio; the segment carries memdisk-attach and the hooks
+# (initramfs/inject/, and the integrations' scripts).
+PAYLOAD_FILES := usr/bin/memdisk-attach=$(BUILD)/memdisk-attach \
+                 scripts/init-premount/memboot=initramfs/initramfs-tools/scripts/init-premount/memboot \
+                 conf/conf.d/zz-memboot=initramfs/inject/initramfs-tools.conf
+
+$(BUILD)/mkcpio: tools/payload/mkcpio.c lib/cpio.c lib/cpio.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 $(WARN) -O2 -Ilib -o $@ tools/payload/mkcpio.c lib/cpio.c
+
+$(BUILD)/inject.cpio: $(BUILD)/mkcpio $(BUILD)/memdisk-attach initramfs/inject/initramfs-tools.conf \
+                      initramfs/initramfs-tools/scripts/init-premount/memboot
+	$(BUILD)/mkcpio $@ $(PAYLOAD_FILES)

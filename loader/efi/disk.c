@@ -16,6 +16,7 @@
  *   image, shown only to the boot loader) plugs in there, which the
  *   firmware's protocol, reading memory directly, cannot offer.
  */
+#include "iso9660.h"
 #include "libc.h"
 #include "loader.h"
 
@@ -30,13 +31,56 @@ static struct own {
 	} __attribute__((packed)) path;
 	uint8_t *base;
 	uint64_t bytes;
+	const struct inject *in;        /**< the patched view, when active */
 	int installed;
 } own;
 
-/** Copy @p n bytes of the disk at byte @p off into @p buf (the overlay's hook). */
+/**
+ * Copy @p n bytes of the disk at byte @p off into @p buf: the image, or
+ * with an injection the patched view (replaced sectors, then the
+ * extension after the image's last ISO block).
+ */
 static void disk_read(uint64_t off, void *buf, uint64_t n)
 {
-	memcpy(buf, own.base + off, n);
+	const struct isopatch *p;
+	uint8_t *out = buf;
+	uint64_t ext_start;
+
+	if (!own.in) {
+		memcpy(buf, own.base + off, n);
+		return;
+	}
+	p = own.in->plan;
+	ext_start = (uint64_t)p->ext_lba * ISO9660_BLOCK;
+	while (n) {
+		uint64_t lba = off / ISO9660_BLOCK, in_blk = off % ISO9660_BLOCK, take;
+		const uint8_t *src = isopatch_sector(p, (uint32_t)lba);
+		unsigned i;
+
+		if (off >= ext_start) {
+			inject_read_ext(own.in, off - ext_start, out, n);
+			return;
+		} else if (src) {
+			take = ISO9660_BLOCK - in_blk < n ? ISO9660_BLOCK - in_blk : n;
+			src += in_blk;
+		} else {
+			/* The image, up to the next replaced sector or the extension. */
+			uint64_t end = off + n < ext_start ? off + n : ext_start;
+
+			for (i = 0; i < p->n_sectors; i++) {
+				uint64_t s = (uint64_t)p->sec[i].lba * ISO9660_BLOCK;
+
+				if (s > off && s < end)
+					end = s;
+			}
+			take = end - off;
+			src = own.base + off;
+		}
+		memcpy(out, src, take);
+		out += take;
+		off += take;
+		n -= take;
+	}
 }
 
 /** Check a BlockIo request; EFI_SUCCESS when it may go ahead. */
@@ -104,7 +148,8 @@ static void put_u64(uint32_t w[2], uint64_t v)
 }
 
 /** Install memdisk.efi's own block device over the image. */
-static efi_status own_install(struct image *img, const struct efiopt *o, struct disk *d)
+static efi_status own_install(struct image *img, const struct efiopt *o, const struct inject *in,
+			      struct disk *d)
 {
 	uint64_t bytes = img->pages * EFI_PAGE_SIZE;
 	uint32_t bs = img->kind.cd ? 2048 : 512;
@@ -112,6 +157,11 @@ static efi_status own_install(struct image *img, const struct efiopt *o, struct 
 	efi_status s;
 
 	memset(&own, 0, sizeof(own));
+	if (in && in->active) {
+		/* The view: the ISO's blocks, then the extension. */
+		own.in = in;
+		bytes = (uint64_t)in->plan->ext_lba * ISO9660_BLOCK + in->plan->ext_bytes;
+	}
 	own.base = (uint8_t *)img->base;
 	own.bytes = bytes;
 	own.media.media_id = 1;
@@ -152,7 +202,8 @@ static efi_status own_install(struct image *img, const struct efiopt *o, struct 
 	return EFI_SUCCESS;
 }
 
-efi_status disk_register(struct image *img, const struct efiopt *o, struct disk *d)
+efi_status disk_register(struct image *img, const struct efiopt *o, const struct inject *in,
+			 struct disk *d)
 {
 	efi_ram_disk *rd = NULL;
 	efi_device_path *dp;
@@ -160,7 +211,14 @@ efi_status disk_register(struct image *img, const struct efiopt *o, struct disk 
 	efi_status s;
 
 	memset(d, 0, sizeof(*d));
-	if (o->disk != EFIOPT_DISK_OWN) {
+	if (in->active) {
+		if (o->disk == EFIOPT_DISK_FIRMWARE) {
+			error("disk=firmware and inject: the firmware's RAM disk cannot show the "
+			      "patched view\n");
+			return EFI_INVALID_PARAMETER;
+		}
+		info("inject: memdisk.efi's own block device shows the patched view\n");
+	} else if (o->disk != EFIOPT_DISK_OWN) {
 		s = BS->locate_protocol(&ram_disk_guid, NULL, (void **)&rd);
 		if (EFI_IS_ERROR(s)) {
 			if (o->disk == EFIOPT_DISK_FIRMWARE) {
@@ -201,7 +259,7 @@ efi_status disk_register(struct image *img, const struct efiopt *o, struct disk 
 			return EFI_SUCCESS;
 		}
 	}
-	s = own_install(img, o, d);
+	s = own_install(img, o, in, d);
 	if (!EFI_IS_ERROR(s))
 		info("installed memdisk.efi's own block device: a %s with %u-byte blocks%s in "
 		     "%u us\n", img->kind.cd ? "CD" : "disk", (unsigned)d->block_size,

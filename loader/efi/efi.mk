@@ -18,7 +18,8 @@ EFI_CFLAGS  := -target x86_64-unknown-windows -std=gnu11 $(filter-out -Wformat-t
                -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections \
                -fdata-sections -DMEMBOOT_FREESTANDING -Ilib -Iloader/efi
 EFI_LIB_OBJ := $(patsubst lib/%.c,$(BUILD)/lib-efi/%.o,$(LIB_SRC))
-EFI_OBJ     := $(patsubst loader/efi/%.c,$(BUILD)/efi/%.o,$(EFI_C)) $(EFI_LIB_OBJ)
+EFI_OBJ     := $(patsubst loader/efi/%.c,$(BUILD)/efi/%.o,$(EFI_C)) $(BUILD)/efi/payload.o \
+               $(EFI_LIB_OBJ)
 
 $(BUILD)/lib-efi/inflate.o: EFI_OPT := -O2
 
@@ -31,6 +32,12 @@ $(BUILD)/efi/%.o: loader/efi/%.c $(EFI_HDR)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(EFI_CC) $(EFI_CFLAGS) -c -o $@ $<
+
+# The injection payload, embedded (tools/tools.mk builds it).
+$(BUILD)/efi/payload.o: loader/efi/payload.S $(BUILD)/inject.cpio
+	@mkdir -p $(@D)
+	@echo "  AS      $< ($(BUILD)/inject.cpio)"
+	@$(EFI_CC) -target x86_64-unknown-windows -c -DPAYLOAD_FILE='"$(BUILD)/inject.cpio"' -o $@ $<
 
 $(BUILD)/memdisk.efi: $(EFI_OBJ) tests/check_pe.sh
 	@echo "  LINK    $@"

@@ -29,6 +29,7 @@
 #include "efi.h"
 #include "efiopt.h"
 #include "iso9660.h"
+#include "isopatch.h"
 #include "uefiboot.h"
 
 extern efi_system_table *ST;
@@ -110,6 +111,22 @@ void image_free(struct image *img);
 /** The firmware's memory map, in pool memory the caller frees. */
 efi_status memory_map(void **map, uint64_t *size, uint64_t *desc_size);
 
+/* inject.c */
+/** The patched view that grows an ISO's initrds (inject.c, lib/isopatch). */
+struct inject {
+	int active;                     /**< the view differs from the image */
+	const struct isopatch *plan;    /**< the replaced sectors, the new extents */
+	const uint8_t *image;           /**< the image in memory */
+	const uint8_t *payload;         /**< the segment */
+	uint64_t payload_len;
+};
+/** Plan the view for the "inject" option (never fails the boot: it says why not). */
+efi_status inject_plan(const struct image *img, struct inject *in);
+/** Forget the view. */
+void inject_free(struct inject *in);
+/** Read @p n bytes at byte @p off of the extension (the grown initrds). */
+void inject_read_ext(const struct inject *in, uint64_t off, uint8_t *out, uint64_t n);
+
 /* disk.c */
 struct disk {
 	int firmware;           /**< registered through the firmware's RAM disk protocol */
@@ -118,7 +135,8 @@ struct disk {
 	uint32_t block_size;
 };
 /** Make the image a disk: the firmware's RAM disk protocol or the own BlockIo. */
-efi_status disk_register(struct image *img, const struct efiopt *o, struct disk *d);
+efi_status disk_register(struct image *img, const struct efiopt *o, const struct inject *in,
+			 struct disk *d);
 /** Undo disk_register; an error means the memory must stay reserved. */
 efi_status disk_unregister(struct disk *d);
 

@@ -123,6 +123,7 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	struct disk disk;
 	struct acpi acpi;
 	struct low_tables low;
+	struct inject inj;
 	efi_loaded_image *li;
 	uint64_t t_read;
 	int kept = 0;
@@ -133,6 +134,7 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	self_image = image;
 	memset(&vol, 0, sizeof(vol));
 	memset(&img, 0, sizeof(img));
+	memset(&inj, 0, sizeof(inj));
 	BS->set_watchdog_timer(0, 0, 0, NULL);
 
 	s = BS->handle_protocol(image, &loaded_image_guid, (void **)&li);
@@ -156,7 +158,9 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	s = check_image(&img, &opt);
 	if (EFI_IS_ERROR(s))
 		goto err_image;
-	s = disk_register(&img, &opt, &disk);
+	if (opt.inject)
+		inject_plan(&img, &inj);
+	s = disk_register(&img, &opt, &inj, &disk);
 	if (EFI_IS_ERROR(s))
 		goto err_image;
 	s = acpi_describe(&img, &disk, &acpi);
@@ -179,8 +183,10 @@ err_acpi:
 err_disk:
 	kept |= EFI_IS_ERROR(disk_unregister(&disk));
 err_image:
-	if (!kept)
+	if (!kept) {
+		inject_free(&inj);
 		image_free(&img);
+	}
 err_volume:
 	volume_close(&vol);
 	if (kept)

@@ -1,0 +1,12 @@
+/*
+ * payload.S - the initramfs segment memdisk.efi appends to an ISO's initrds
+ * (build/inject.cpio, made by tools/payload/mkcpio: memdisk-attach and the
+ * hooks), embedded so that memdisk.efi stays one file to deploy.
+ */
+	.section .rdata,"dr"
+	.balign 16
+	.globl payload_start
+	.globl payload_end
+payload_start:
+	.incbin PAYLOAD_FILE
+payload_end:
