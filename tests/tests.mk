@@ -34,7 +34,7 @@ fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
 	    n=$$(basename $$f); mkdir -p $(BUILD)/fuzz-corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=$(BUILD)/fuzz-$$n- \
 	        $(BUILD)/fuzz-corpus/$$n tests/fuzz/seeds/$${n#fuzz_} 2>$(BUILD)/fuzz-$$n.log \
 	        || { tail -40 $(BUILD)/fuzz-$$n.log; exit 1; }; \
 	    grep -E '^Done|^#[0-9]+ *DONE' $(BUILD)/fuzz-$$n.log | tail -1; \

@@ -34,10 +34,10 @@ $(BUILD)/efi/%.o: loader/efi/%.c $(EFI_HDR)
 	@$(EFI_CC) $(EFI_CFLAGS) -c -o $@ $<
 
 # The injection payload, embedded (tools/tools.mk builds it).
-$(BUILD)/efi/payload.o: loader/efi/payload.S $(BUILD)/inject.cpio
+$(BUILD)/efi/payload.o: loader/efi/payload.S $(BUILD)/inject.cpio.gz
 	@mkdir -p $(@D)
-	@echo "  AS      $< ($(BUILD)/inject.cpio)"
-	@$(EFI_CC) -target x86_64-unknown-windows -c -DPAYLOAD_FILE='"$(BUILD)/inject.cpio"' -o $@ $<
+	@echo "  AS      $< ($(BUILD)/inject.cpio.gz)"
+	@$(EFI_CC) -target x86_64-unknown-windows -c -DPAYLOAD_FILE='"$(BUILD)/inject.cpio.gz"' -o $@ $<
 
 $(BUILD)/memdisk.efi: $(EFI_OBJ) tests/check_pe.sh
 	@echo "  LINK    $@"

@@ -1,7 +1,7 @@
 /*
  * payload.S - the initramfs segment memdisk.efi appends to an ISO's initrds
- * (build/inject.cpio, made by tools/payload/mkcpio: memdisk-attach and the
- * hooks), embedded so that memdisk.efi stays one file to deploy.
+ * (build/inject.cpio.gz, made by tools/payload/mkcpio and gzip: memdisk-attach
+ * and the hooks), embedded so that memdisk.efi stays one file to deploy.
  */
 	.section .rdata,"dr"
 	.balign 16
