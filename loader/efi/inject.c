@@ -15,7 +15,8 @@
  *
  * Work in progress (issue: unmodified live ISOs): opt-in with the option
  * "inject"; the segment carries the initramfs-tools hook (Debian live-boot,
- * Ubuntu casper).
+ * Ubuntu casper) and the dracut hook (dmsquash-live), each where only its
+ * family looks.
  */
 #include "iso9660.h"
 #include "isopatch.h"
