@@ -36,6 +36,10 @@ PACKAGES=(
     # `dracut` package would replace it), PXELINUX, and the live root's tools
     live-boot live-boot-initramfs-tools initramfs-tools dracut-core dracut-live
     pxelinux squashfs-tools e2fsprogs
+    # unmodified distribution media (tests/boot/distro.sh): Debian's live-build
+    # (with debootstrap) makes a Debian live ISO as Debian does; unmkinitramfs
+    # (initramfs-tools-core) unpacks its initrd for the property check
+    live-build debootstrap initramfs-tools-core
 )
 KERNEL_META=linux-image-amd64
 CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}

@@ -2,13 +2,14 @@
 # images.sh - per-case boot-test images and the media a real boot loader
 # loads them from; the command-line entry the runner (run.py) calls.
 #
-# The shared media (media.sh, live.sh, mkinitcpio.sh) are built once in the
-# cache; the images made here carry a case's name, token and kernel arguments
-# and go into the case's folder.
+# The shared media (media.sh, live.sh, mkinitcpio.sh, distro.sh) are built
+# once in the cache; the images made here carry a case's name, token and
+# kernel arguments and go into the case's folder.
 #
 # Usage:
-#   images.sh media
-#       build or refresh the shared media (the runner does this once per run)
+#   images.sh media [KIND...]
+#       build or refresh the shared media (the runner does this once per run);
+#       with KIND (distro:FLAVOR), that kind's large shared media instead
 #   images.sh image KIND DIR NAME GUEST TOKEN [KARG...]
 #       build the image of KIND (below) for guest script GUEST in folder DIR;
 #       print "image=PATH" (what the loader is given; empty for none),
@@ -49,6 +50,9 @@
 #   efi-rescue       GRUB's UEFI rescue CD (grub-mkrescue, nothing added)
 #   live:FLAVOR:RULE a live ISO (live.sh): FLAVOR debian or dracut
 #   mkinitcpio:RULE  the test ISO booting the mkinitcpio image (mkinitcpio.sh)
+#   distro:FLAVOR    an unmodified distribution ISO (distro.sh): FLAVOR debian
+#                    (Debian 12 live, made by live-build), hard-linked from
+#                    the cache once its initrd was checked
 #   -                none (the case boots the test kernel directly)
 set -euo pipefail
 
@@ -58,6 +62,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/media.sh"
 source "$BOOT_DIR/live.sh"
 # shellcheck source=tests/boot/mkinitcpio.sh
 source "$BOOT_DIR/mkinitcpio.sh"
+# shellcheck source=tests/boot/distro.sh
+source "$BOOT_DIR/distro.sh"
 
 GRUB_RESCUE=/usr/lib/grub-rescue
 GRUB_BIOS=/usr/lib/grub/i386-pc         # GRUB's BIOS platform (grub-pc-bin)
@@ -194,6 +200,10 @@ case_image() {
             IMG=$dir/$name.iso
             make_mkinitcpio_iso "$IMG" "$dir/isolinux.cfg" "${kind#*:}" ||
                 die "could not build the mkinitcpio initramfs" ;;
+        distro:*)
+            IMG=$dir/$name.iso
+            make_distro_image "$IMG" "${kind#distro:}" ||
+                die "could not build or check the ${kind#distro:} ISO" ;;
         -) ;;
         *) die "unknown image kind '$kind'" ;;
     esac
@@ -403,9 +413,17 @@ case_outer() {
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     case ${1:-} in
-        media) ensure_media ;;
+        media)
+            shift
+            [[ $# -gt 0 ]] || ensure_media
+            for kind in "$@"; do
+                case $kind in
+                    distro:*) ensure_distro_media "${kind#distro:}" ;;
+                    *) die "no shared media of their own for '$kind'" ;;
+                esac
+            done ;;
         image) shift; case_image "$@" ;;
         outer) shift; case_outer "$@" ;;
-        *) die "usage: images.sh media | image KIND DIR NAME GUEST TOKEN [KARG...] | outer VIA OUT ..." ;;
+        *) die "usage: images.sh media [KIND...] | image KIND DIR NAME GUEST TOKEN [KARG...] | outer VIA OUT ..." ;;
     esac
 fi

@@ -21,6 +21,7 @@ Environment:
   MEMBOOT_JOBS     QEMUs run at the same time (default 2)
   MEMBOOT_TIMEOUT  hard limit per QEMU boot in seconds (default 90)
   MEMBOOT_LIVE_TIMEOUT  the same for live-system boots (default 240)
+  MEMBOOT_DISTRO_TIMEOUT  the same for unmodified distribution ISOs (default 480)
   MEMBOOT_KEEP     number of old run folders kept in the cache (default 3)
   MEMBOOT_FORCE_OPTION  WORD: append ",WORD" to the option of every case
                    whose loader is memboot and whose option starts with "iso"
@@ -114,11 +115,11 @@ def new_run_dir():
     return run_dir
 
 
-def run_all(rows, run_dir):
+def run_all(rows, run_dir, failed=0):
     """Run the cases, JOBS at a time; print the verdicts and the summary
-    line; returns True if every case passed."""
+    line (FAILED cases already failed); returns True if every case passed."""
     start = time.monotonic()
-    passed = failed = 0
+    passed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
         jobs = {pool.submit(run_case, row, run_dir): row["name"] for row in rows}
         try:
@@ -137,6 +138,24 @@ def run_all(rows, run_dir):
     print(f"suite time: {time.monotonic() - start:.0f}s; logs in {run_dir}", file=sys.stderr)
     print(f"{passed} passed, {failed} failed", flush=True)
     return failed == 0
+
+
+def prebuild(rows):
+    """Build the large shared media the chosen ROWS need (an unmodified
+    distribution ISO takes minutes; built here once, before any case runs,
+    so that no case holds the media lock that long while the others wait).
+    Prints a FAIL line for each case whose media could not be built;
+    returns the other rows."""
+    kinds = sorted({row["image"] for row in rows if row["image"].startswith("distro:")})
+    broken = set()
+    for kind in kinds:
+        if subprocess.run([harness.IMAGES, "media", kind], stdout=sys.stderr,
+                          check=False).returncode != 0:
+            broken.add(kind)
+    for row in rows:
+        if row["image"] in broken:
+            print(f"FAIL {row['name']}: could not build the {row['image']} media", flush=True)
+    return [row for row in rows if row["image"] not in broken]
 
 
 def main(argv):
@@ -162,7 +181,8 @@ def main(argv):
             print(f"FAIL {row['name']}: could not build the test media")
         print(f"0 passed, {len(chosen)} failed")
         return 1
-    return 0 if run_all(chosen, run_dir) else 1
+    ready = prebuild(chosen)
+    return 0 if run_all(ready, run_dir, len(chosen) - len(ready)) else 1
 
 
 if __name__ == "__main__":
