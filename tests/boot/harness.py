@@ -40,9 +40,12 @@ COLUMNS = ("name", "firmware", "ram", "via", "loader", "option", "image", "guest
            "until", "check", "prep")
 BOOT_TIMEOUT = int(os.environ.get("MEMBOOT_TIMEOUT", "90"))
 LIVE_TIMEOUT = int(os.environ.get("MEMBOOT_LIVE_TIMEOUT", "240"))
+DISTRO_TIMEOUT = int(os.environ.get("MEMBOOT_DISTRO_TIMEOUT", "480"))
 GUEST_RAM_MIB = 512
 MIB2 = 2 * 1024 * 1024
 KERNEL_ARGS = "console=ttyS0,115200 panic=-1 quiet"   # as media.sh's boot_cfg
+KERNEL_STARTED = "Linux version "   # the kernel's first line on a serial console
+PRESS_EVERY = 2                     # seconds between two key presses (prep enter)
 
 RUNNING = set()                 # QEMUs running now (stopped if the run is cut short)
 RUNNING_LOCK = threading.Lock()
@@ -167,6 +170,8 @@ class Case:
         self.secs = None            # seconds from QEMU's start to that event
         self.note = ""              # shown on the PASS line
         self.expect_addr = None     # where the image must land (prep pmem)
+        self.press = None           # (key, until TEXT on the serial line): prep enter
+        self.presser = None         # what the boot's Presser did (presses, stop_secs)
         os.makedirs(self.dir, exist_ok=True)
         self.log = open(os.path.join(self.dir, "harness.log"), "a", encoding="utf-8")
 
@@ -271,25 +276,39 @@ class Case:
         with RUNNING_LOCK:
             RUNNING.discard(proc)
 
-    def boot_serial(self, log, text, grace, limit, **launch):
+    def boot_serial(self, log, text, grace, limit, press=None, **launch):
         """Boot until TEXT is on the serial line (logged to LOG; QEMU then gets
         GRACE seconds more to power off), QEMU exits, or LIMIT seconds pass.
-        Returns (TEXT appeared, seconds from QEMU's start to it)."""
+        PRESS (KEY, STOP): press KEY through the monitor every PRESS_EVERY
+        seconds until STOP is on the serial line (self.presser says what it
+        did).  Returns (TEXT appeared, seconds from QEMU's start to it)."""
         open(log, "wb").close()
+        mon = new_monitor_path() if press else None
         t0 = time.monotonic()
         t0_wall = time.time()
-        proc = self.start(self.launch(log, **launch), limit)
+        proc = self.start(self.launch(log, monitor=mon, **launch), limit)
+        presser = self.presser = Presser(mon, *press, t0) if press else None
         seen = secs = None
         try:
             while proc.poll() is None:
                 now = time.monotonic()
-                if seen is None and text in read_text(log):
+                said = read_text(log)
+                if presser:
+                    presser.tick(said, now)
+                if seen is None and text in said:
                     seen, secs = now, now - t0
                 if (seen is not None and now - seen >= grace) or now - t0 >= limit:
                     break
                 time.sleep(0.25)
         finally:
             self.stop(proc)
+            if presser:
+                presser.close()
+                self.tell(f"pressed {presser.key} {presser.presses} times"
+                          + (f"; '{presser.stop}' after {presser.stop_secs:.1f} s"
+                             if presser.stop_secs is not None else f"; never saw '{presser.stop}'"))
+            if mon and os.path.exists(mon):
+                os.remove(mon)
         found = text in read_text(log)
         if found and secs is None:
             # Said and powered off between two polls: the log's last write
@@ -300,10 +319,7 @@ class Case:
     def boot_vga(self):
         """Boot until the until text is on the VGA screen (polled through
         the monitor; base memory is saved then) or MEMBOOT_TIMEOUT passes."""
-        # A short path: unix socket names are limited to 107 bytes.
-        fd, mon = tempfile.mkstemp(prefix="memboot-mon.", dir=os.environ.get("TMPDIR", "/tmp"))
-        os.close(fd)
-        os.remove(mon)
+        mon = new_monitor_path()
         proc = self.start(self.launch(self.path("serial.log"), monitor=mon), BOOT_TIMEOUT)
         try:
             rc = vga.watch(mon, self.until_text, BOOT_TIMEOUT, self.path("screen.txt"),
@@ -326,17 +342,72 @@ class Case:
             # Live systems unpack a real distribution initrd and hash their
             # medium from the live root.
             limit = max(limit, LIVE_TIMEOUT)
+        elif self.image_kind.startswith("distro:"):
+            # A distribution's ISO of hundreds of MB, loaded over TFTP, and a
+            # live-boot that looks for its medium for a minute before it gives up.
+            limit = max(limit, DISTRO_TIMEOUT)
         log = self.path("serial.log")
         if kind == "serial":
-            self.reached, self.secs = self.boot_serial(log, self.until_text, 1, limit)
+            self.reached, self.secs = self.boot_serial(log, self.until_text, 1, limit, self.press)
             return
-        self.reached, self.secs = self.boot_serial(log, f"MEMBOOT {self.token} done", 5, limit)
+        self.reached, self.secs = self.boot_serial(log, f"MEMBOOT {self.token} done", 5, limit,
+                                                   self.press)
         self.results = read_results(log, self.token)
         if self.expect_addr is not None:
             found = parse_found(self.results["ref_find"])
             need(found and found[0] == self.expect_addr,
                  f"image at '{self.results['ref_find'].partition(',')[0]}', "
                  f"expected {self.expect_addr:#x} (probe mismatch)")
+
+
+def new_monitor_path():
+    """A fresh path for a monitor socket (short: unix socket names are
+    limited to 107 bytes)."""
+    fd, mon = tempfile.mkstemp(prefix="memboot-mon.", dir=os.environ.get("TMPDIR", "/tmp"))
+    os.close(fd)
+    os.remove(mon)
+    return mon
+
+
+class Presser:
+    """Presses a key through QEMU's monitor every PRESS_EVERY seconds, as a
+    person at a boot menu that waits for one would, until a text appears on
+    the serial line."""
+
+    def __init__(self, sock_path, key, stop, t0):
+        """KEY (a sendkey name) on the monitor at SOCK_PATH until STOP is on
+        the serial line; T0 is QEMU's start (monotonic)."""
+        self.sock_path, self.key, self.stop, self.t0 = sock_path, key, stop, t0
+        self.sock = None
+        self.presses = 0
+        self.stop_secs = None       # when STOP appeared, from QEMU's start
+        self.next = t0 + PRESS_EVERY
+
+    def tick(self, serial_text, now):
+        """Press the key if it is time and STOP has not appeared yet."""
+        if self.stop_secs is not None:
+            return
+        if self.stop in serial_text:
+            self.stop_secs = now - self.t0
+            self.close()
+            return
+        if now < self.next:
+            return
+        self.next = now + PRESS_EVERY
+        try:
+            if self.sock is None:
+                self.sock = vga.connect(self.sock_path, now)   # one try
+                vga.read_prompt(self.sock)
+            vga.command(self.sock, f"sendkey {self.key}")
+            self.presses += 1
+        except OSError:
+            self.close()        # QEMU not listening yet (or gone): next time
+
+    def close(self):
+        """Let go of the monitor."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 def forced_option(loader, option):
@@ -392,4 +463,11 @@ def prep_pmem(case):
     case.kargs.append(f"memmap={os.path.getsize(image):#x}!{aligned:#x}")
 
 
-PREPS = {"": None, "pmem": prep_pmem}
+def prep_enter(case):
+    """The medium's boot menu waits for a key (ISOLINUX "timeout 0", a GRUB
+    with no timeout): press Enter through the monitor until the kernel speaks
+    on the serial line."""
+    case.press = ("ret", KERNEL_STARTED)
+
+
+PREPS = {"": None, "pmem": prep_pmem, "enter": prep_enter}
