@@ -444,6 +444,61 @@ def check_mkinitcpio(case, prefix="/dev/"):
 
 
 
+# ---------------------------------------------------------------- unmodified distributions
+
+# What Debian live-boot says when it gives up looking for its medium.
+NO_MEDIUM = "Unable to find a medium containing a live file system"
+# Signs that a live system got past its initramfs into its root.
+LIVE_ROOT_SIGNS = ("Welcome to Debian", "systemd[1]:", " login:")
+
+
+def listing(case):
+    """The listing distro.sh wrote of the ISO's initrd (key=value lines)."""
+    text = read_text(case.path(f"{case.name}.initrd.txt"))
+    return dict(l.split("=", 1) for l in text.splitlines() if "=" in l and not l.startswith("#"))
+
+
+def check_no_medium(case):
+    """Today's wall, for an unmodified distribution ISO booted from RAM: the
+    ISO's own boot loader started the ISO's own kernel (its version is the
+    one of the modules in the ISO's initrd; its command line is the ISO's,
+    with boot=live), on the firmware the case names (after memdisk.efi
+    started the ISO's EFI loader, for memboot-efi), and then live-boot gave
+    up: "Unable to find a medium containing a live file system".  Fails if the
+    live system found its medium (it went on into its root) or if the kernel
+    never started."""
+    text = efi_serial(case)
+    found = [s for s in LIVE_ROOT_SIGNS if s in text]
+    need(not found, f"the live system found its medium: its root ran ({', '.join(found)})")
+    version = re.search(r"Linux version (\S+)", text)
+    pressed = f"Enter pressed {case.presser.presses} times; " if case.presser else ""
+    need(version, f"the kernel never started ({pressed}serial: "
+         f"{' | '.join(l.strip() for l in text.splitlines() if l.strip())[-300:] or 'empty'})")
+    kernel = listing(case).get("kernel", "")
+    need(kernel and version.group(1) == kernel,
+         f"Linux {version.group(1)} started, but the ISO's initrd is for '{kernel}'")
+    cmdline = re.search(r"Command line: (.*)", text)
+    args = cmdline.group(1).split() if cmdline else []
+    need("boot=live" in args and "console=ttyS0,115200" in args,
+         f"the kernel's command line is not the ISO's: {cmdline.group(1) if cmdline else 'none'}")
+    need(not any(a.startswith("memboot") for a in args), f"memboot arguments in {args}")
+    uefi = bool(re.search(r"\] efi: EFI v", text))
+    want = qemu.FIRMWARE[case.firmware]["guest"]
+    need(uefi == (want == "uefi"), f"the kernel {'did' if uefi else 'did not'} boot on UEFI; "
+         f"expected {want}")
+    if case.loader == "memboot-efi":
+        need(EFI_STARTED in text and text.index(EFI_STARTED) < version.start(),
+             f"memdisk.efi never said '{EFI_STARTED}' before Linux: {efi_tail(case)}")
+    need(case.reached and NO_MEDIUM in text,
+         f"live-boot never said '{NO_MEDIUM}' (no medium, no root, in "
+         f"{case.secs or 0:.0f} s): {' | '.join(text.strip().splitlines()[-3:])}")
+    kernel_at = case.presser.stop_secs if case.presser else None
+    case.note = (f"Linux {kernel} ({' '.join(a for a in args if not a.startswith('BOOT_IMAGE'))})"
+                 + (f" at {kernel_at:.0f} s" if kernel_at is not None else "")
+                 + (f" after {case.presser.presses} Enter presses" if case.presser else "")
+                 + f"; '{NO_MEDIUM}' at {case.secs:.0f} s")
+
+
 # ---------------------------------------------------------------- memdisk.efi
 
 def efi_serial(case):
