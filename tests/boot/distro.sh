@@ -211,7 +211,8 @@ rerun_xorriso() {
 # distro_check_initrd ISO LISTING: unpack the ISO's /live/initrd.img
 # (unmkinitramfs: every cpio segment, compressed or not) and check that it
 # holds none of DISTRO_ABSENT and each of DISTRO_NEEDED; write what it holds
-# of DISTRO_INTEREST, and its kernel, to LISTING.  Fails loudly otherwise.
+# of DISTRO_INTEREST, its kernel and the scripts that mention memdiskfind to
+# LISTING.  Fails loudly otherwise.
 distro_check_initrd() {
     local iso=$1 listing=$2 tmp pat hits state bad=0 kver
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/memboot-initrd.XXXXXX")
@@ -240,6 +241,10 @@ distro_check_initrd() {
             [[ -n $hits ]] && state=present
             printf '%s %s: %s\n' "$state" "$pat" "${hits% }"
         done
+        # Scripts that would use a finder if one were there (live-boot's
+        # memdiskfind + phram): where an added segment can hook in.
+        printf 'mentions memdiskfind: %s\n' \
+            "$(cd "$tmp/root" && grep -rlI memdiskfind . | sort | tr '\n' ' ' | sed 's/ $//')"
     } >"$listing.new"
     rm -rf "$tmp"
     if grep -q '^PRESENT-BUT-MUST-NOT-BE' "$listing.new"; then
