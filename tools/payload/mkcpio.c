@@ -20,6 +20,23 @@
 static char dirs[MAX_DIRS][256];
 static int n_dirs;
 
+/**
+ * Is @p path under a top-level folder that a merged-/usr initramfs makes a
+ * link (bin, sbin, lib...)? The kernel's unpacker replaces a link by a
+ * folder an archive names, which would cut the initramfs off from its own
+ * files: such paths are refused.
+ */
+static int through_link(const char *path)
+{
+	static const char *const links[] = { "bin/", "sbin/", "lib/", "lib32/", "lib64/", "libx32/" };
+	size_t i;
+
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (!strncmp(path, links[i], strlen(links[i])))
+			return 1;
+	return 0;
+}
+
 /** Add the parents of @p path once each, outermost first. */
 static int add_parents(struct cpio_writer *w, const char *path)
 {
@@ -68,6 +85,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		*eq = '\0';
+		if (through_link(argv[i])) {
+			fprintf(stderr, "mkcpio: %s: bin, sbin and lib may be links in the "
+				"initramfs; use usr/...\n", argv[i]);
+			return 2;
+		}
 		f = fopen(eq + 1, "rb");
 		if (!f || fstat(fileno(f), &st)) {
 			perror(eq + 1);

@@ -1,0 +1,16 @@
+#!/bin/sh
+# memboot dracut pre-trigger hook (in the segment a memboot loader appends to
+# an initramfs it did not build; /usr/sbin because /sbin may be a link the
+# segment must not replace): queue memboot-attach as the initqueue's
+# first job.  udevd is running by now and the initqueue starts right after
+# udev's coldplug trigger, before any "settled" job (dmsquash-live-root is
+# one): the device memdisk-attach makes gets its by-label link from udev,
+# which wakes the jobs waiting for the live medium.
+
+# shellcheck disable=SC1091 # dracut's, in the initramfs
+type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
+
+case "$(getarg memboot=)" in
+    off|0|no) ;;
+    *) /sbin/initqueue --onetime --unique --name memboot /usr/sbin/memboot-attach ;;
+esac
