@@ -36,4 +36,13 @@ int physmem_map(struct physmem *m, const char *devmem, uint64_t addr, uint64_t l
 /** Undo physmem_map(). */
 void physmem_unmap(struct physmem *m);
 
+/**
+ * Keep @p m's bytes readable when the kernel revokes the /dev/mem mapping:
+ * on UEFI the booted system's udev loads nfit and nd_pmem for the image's
+ * NFIT range, nd_pmem claims the range and the kernel takes /dev/mem's
+ * mappings of it away. A SIGBUS handler then maps the same pages from the
+ * /dev/pmemN that now holds them, in place (the nbd server goes on serving).
+ */
+void physmem_follow_pmem(struct physmem *m, int rw);
+
 #endif /* MEMBOOT_PHYSMEM_H */

@@ -90,6 +90,7 @@ static int daemon_netlink(int argc, char **argv)
 		close((int)sock);
 		return 2;
 	}
+	physmem_follow_pmem(&pm, (int)rw);
 	rc = nbd_wire_serve((int)sock, pm.image, len, (int)rw);
 	close((int)sock);
 	physmem_unmap(&pm);
@@ -123,6 +124,7 @@ static int daemon_ioctl(int argc, char **argv)
 		nbd_ioctl_run((int)nbdfd);
 	}
 	close((int)nbdfd);
+	physmem_follow_pmem(&pm, (int)rw);
 	nbd_wire_serve((int)sock, pm.image, len, (int)rw);
 	close((int)sock);
 	physmem_unmap(&pm);

@@ -148,8 +148,24 @@ int nbd_wire_serve(int sock, uint8_t *mem, uint64_t size, int writable)
 		nbd_wire_encode_reply(reply, err, rq.handle);
 		if (write_full(sock, reply, sizeof(reply)))
 			break;
-		if (rq.type == NBD_CMD_READ && !err && write_full(sock, mem + rq.from, rq.len))
-			break;
+		if (rq.type == NBD_CMD_READ && !err) {
+			/* Copied here first, not written straight from the mapping:
+			 * when the kernel revokes it (nd_pmem claims the range on
+			 * UEFI) a write() would only fail with EFAULT, while this
+			 * access raises the SIGBUS that physmem_follow_pmem() turns
+			 * into a mapping of /dev/pmemN. */
+			if (rq.len > cap) {
+				uint8_t *nb = realloc(buf, rq.len);
+
+				if (!nb)
+					break;
+				buf = nb;
+				cap = rq.len;
+			}
+			memcpy(buf, mem + rq.from, rq.len);
+			if (write_full(sock, buf, rq.len))
+				break;
+		}
 	}
 	free(buf);
 	return rc;
