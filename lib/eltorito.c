@@ -8,34 +8,12 @@
  */
 #include "eltorito.h"
 
+#include "bytes.h"
 #include "geometry.h"
 #include "libc.h"
 
 /** The boot system identifier of the boot record volume descriptor. */
 static const char et_id[] = "EL TORITO SPECIFICATION";
-
-/**
- * Little-endian u16.
- *
- * @param p  two bytes
- * @return value
- */
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-/**
- * Little-endian u32.
- *
- * @param p  four bytes
- * @return value
- */
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /**
  * Is [off, off + len) inside an image of @p img_len bytes?

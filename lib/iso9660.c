@@ -5,6 +5,7 @@
  */
 #include "iso9660.h"
 
+#include "bytes.h"
 #include "libc.h"
 
 #define VD_FIRST 16u            /* the first volume descriptor's block */
@@ -12,11 +13,6 @@
 #define REC_MIN 34u             /* a directory record without its name */
 #define FLAG_DIR 0x02
 #define FLAG_MULTI 0x80
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static char lower(char c)
 {

@@ -5,70 +5,38 @@
  */
 #include "nfit.h"
 
+#include "bytes.h"
 #include "libc.h"
 #include "mbft.h"
 
 #define NFIT_TYPE_SPA 0
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 /** An ACPI header: signature, length, revision, OEM fields; checksum left 0. */
 static void header(uint8_t *t, const char sig[4], uint32_t length, uint8_t revision)
 {
 	memset(t, 0, ACPI_HEADER_BYTES);
 	memcpy(t, sig, 4);
-	put32(t + 4, length);
+	put_le32(t + 4, length);
 	t[8] = revision;
 	memcpy(t + 10, "MEMBOT", 6);         /* OEM ID */
 	memcpy(t + 16, "MEMDISK ", 8);       /* OEM table ID */
-	put32(t + 24, 1);                    /* OEM revision */
+	put_le32(t + 24, 1);                    /* OEM revision */
 	memcpy(t + 28, "MBOT", 4);           /* creator ID */
-	put32(t + 32, 1);                    /* creator revision */
+	put_le32(t + 32, 1);                    /* creator revision */
 }
 
 /** One SPA range structure with index @p index. */
 static void spa(uint8_t *s, uint16_t index, uint64_t base, uint64_t size, const uint8_t type[16])
 {
 	memset(s, 0, NFIT_SPA_BYTES);
-	put16(s, NFIT_TYPE_SPA);
-	put16(s + 2, NFIT_SPA_BYTES);
-	put16(s + 4, index);
+	put_le16(s, NFIT_TYPE_SPA);
+	put_le16(s + 2, NFIT_SPA_BYTES);
+	put_le16(s + 4, index);
 	/* flags 0, proximity domain 0 (not valid) */
 	memcpy(s + 16, type, 16);
-	put64(s + 32, base);
-	put64(s + 40, size);
-	put64(s + 48, NFIT_MAPPING_WB);
+	put_le64(s + 32, base);
+	put_le64(s + 40, size);
+	put_le64(s + 48, NFIT_MAPPING_WB);
 }
 
 void nfit_build(uint8_t *out, uint64_t base, uint64_t size, const uint8_t type[16])
@@ -91,7 +59,7 @@ static int walk(const uint8_t *nfit, size_t len,
 
 	if (!nfit || len < NFIT_FIRST_STRUCTURE || memcmp(nfit, "NFIT", 4) != 0)
 		return -1;
-	tlen = get32(nfit + 4);
+	tlen = le32(nfit + 4);
 	if (tlen < NFIT_FIRST_STRUCTURE || tlen > len)
 		return -1;
 	for (off = NFIT_FIRST_STRUCTURE; off < tlen;) {
@@ -99,8 +67,8 @@ static int walk(const uint8_t *nfit, size_t len,
 
 		if (tlen - off < 4)
 			return -1;
-		type = get16(nfit + off);
-		slen = get16(nfit + off + 2);
+		type = le16(nfit + off);
+		slen = le16(nfit + off + 2);
 		if (slen < 4 || slen > tlen - off)
 			return -1;
 		if (type == NFIT_TYPE_SPA) {
@@ -123,8 +91,8 @@ struct overlap_ctx {
 static void overlap_fn(const uint8_t *s, void *ctx)
 {
 	struct overlap_ctx *c = ctx;
-	uint64_t b = get64(s + 32), n = get64(s + 40);
-	uint16_t index = get16(s + 4);
+	uint64_t b = le64(s + 32), n = le64(s + 40);
+	uint16_t index = le16(s + 4);
 
 	if (index > c->max_index)
 		c->max_index = index;
@@ -158,10 +126,10 @@ int nfit_append(const uint8_t *old, size_t old_len, uint8_t *out, uint64_t base,
 
 	if (walk(old, old_len, overlap_fn, &c))
 		return -1;
-	tlen = get32(old + 4);
+	tlen = le32(old + 4);
 	memcpy(out, old, tlen);
 	spa(out + tlen, (uint16_t)(c.max_index + 1), base, size, type);
-	put32(out + 4, tlen + NFIT_SPA_BYTES);
+	put_le32(out + 4, tlen + NFIT_SPA_BYTES);
 	mbft_set_checksum(out, tlen + NFIT_SPA_BYTES);
 	return 0;
 }

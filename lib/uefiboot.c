@@ -5,27 +5,13 @@
  */
 #include "uefiboot.h"
 
+#include "bytes.h"
 #include "libc.h"
 
 #define CD_BLOCK 2048u
 #define ISO_PVD_OFFSET (16u * CD_BLOCK)
 #define ISO_BRVD_OFFSET (17u * CD_BLOCK)
 #define PLATFORM_EFI 0xefu
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 /** Raise the bytes the image claims to @p n. */
 static void need(struct uefiboot *u, uint64_t n)

@@ -13,27 +13,16 @@
  * replaced by a copy with the range appended, as EDK2's RAM disk driver
  * does, and no second root device is declared.
  */
+#include "bytes.h"
 #include "libc.h"
 #include "loader.h"
 #include "nfit.h"
-
-
-
 
 static uint8_t nfit_buf[NFIT_ONE_RANGE_BYTES];
 static uint8_t ssdt_buf[NFIT_SSDT_BYTES];
 /** The firmware's NFIT when memdisk.efi replaced it (to put it back). */
 static uint8_t *saved_nfit;
 static uint32_t saved_len;
-
-/** A little-endian 32-bit field of a table. */
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
 
 /** The ACPI table with signature @p sig from the XSDT, or NULL. */
 static const uint8_t *find_table(const char *sig)
@@ -54,7 +43,7 @@ static const uint8_t *find_table(const char *sig)
 	}
 	if (!xsdt || memcmp(xsdt, "XSDT", 4))
 		return NULL;
-	xlen = get32(xsdt + 4);
+	xlen = le32(xsdt + 4);
 	if (xlen < ACPI_HEADER_BYTES || xlen > (1u << 20))
 		return NULL;
 	for (i = ACPI_HEADER_BYTES; i + 8 <= xlen; i += 8) {
@@ -77,7 +66,7 @@ static const uint8_t *type_bytes(const struct image *img)
 static efi_status append(efi_acpi_table *at, const uint8_t *old, const struct image *img,
 			 struct acpi *a)
 {
-	uint32_t len = get32(old + 4);
+	uint32_t len = le32(old + 4);
 	efi_acpi_sdt *sdt;
 	uint64_t i, key = 0;
 	uint8_t *copy;
@@ -141,7 +130,7 @@ efi_status acpi_describe(const struct image *img, const struct disk *d, struct a
 
 	memset(a, 0, sizeof(*a));
 	if (nfit) {
-		n = nfit_count_overlaps(nfit, get32(nfit + 4), img->base, bytes, &exact);
+		n = nfit_count_overlaps(nfit, le32(nfit + 4), img->base, bytes, &exact);
 		if (n < 0) {
 			error("the firmware's NFIT is malformed: the image cannot be described to "
 			      "the OS\n");
