@@ -169,6 +169,7 @@ int efiopt_parse(const char *cmdline, int skip_name, struct efiopt *o)
 
 	memset(o, 0, sizeof(*o));
 	memcpy(o->loader, EFIOPT_DEFAULT_LOADER, sizeof(EFIOPT_DEFAULT_LOADER));
+	o->inject = EFIOPT_INJECT_AUTO;
 	line[0] = '\0';
 	while (next_word(&p, w, sizeof(w))) {
 		if (first && skip_name && !option_like(w)) {
@@ -191,9 +192,9 @@ int efiopt_parse(const char *cmdline, int skip_name, struct efiopt *o)
 		} else if (named(w, "bench") && !w[5]) {
 			o->bench = 1;
 		} else if (named(w, "inject") && !w[6]) {
-			o->inject = 1;
+			o->inject = EFIOPT_INJECT_ON;
 		} else if (named(w, "noinject") && !w[8]) {
-			o->inject = 0;
+			o->inject = EFIOPT_INJECT_OFF;
 		} else if (efiopt_bios_only(w)) {
 			if (o->n_ignored < EFIOPT_MAX_IGNORED) {
 				size_t n = strlen(w);

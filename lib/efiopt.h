@@ -21,8 +21,10 @@
  *   bench         also time one memcpy of the image (for `make bench`:
  *                 memdisk.efi's own work is compared with it)
  *   inject, noinject   show an ISO's boot loader its initrds with memboot's
- *                 initramfs segment appended (work in progress: off unless
- *                 "inject" is given)
+ *                 initramfs segment appended, so that an initramfs of a
+ *                 known family attaches the image (the default, where it
+ *                 applies: EFIOPT_INJECT_AUTO), or not (noinject); "inject"
+ *                 insists (with disk=firmware it is then an error)
  *
  * The first word is the program's own name when it is not an option (the
  * UEFI shell, iPXE and some GRUB builds put it there): it is skipped.
@@ -52,6 +54,12 @@ enum efiopt_place { EFIOPT_PLACE_AUTO = 0, EFIOPT_PLACE_LOW, EFIOPT_PLACE_HIGH }
 enum efiopt_disk { EFIOPT_DISK_AUTO = 0, EFIOPT_DISK_FIRMWARE, EFIOPT_DISK_OWN };
 
 /** The parsed command line. */
+enum efiopt_inject {
+	EFIOPT_INJECT_OFF = 0,      /**< noinject */
+	EFIOPT_INJECT_AUTO,         /**< the default: where it applies */
+	EFIOPT_INJECT_ON,           /**< inject */
+};
+
 struct efiopt {
 	struct options bios;        /**< iso, harddisk, floppy, ro, pause, unknown words */
 	char image[EFIOPT_PATH_MAX + 1];   /**< image= ("" when not given) */
@@ -60,7 +68,7 @@ struct efiopt {
 	int disk;                   /**< enum efiopt_disk */
 	int quiet;                  /**< "quiet" */
 	int bench;                  /**< "bench" */
-	int inject;                 /**< "inject" (1) or "noinject" (0; the default for now) */
+	int inject;                 /**< enum efiopt_inject */
 	unsigned n_words;           /**< option words seen (the skipped name excluded) */
 	int skipped_name;           /**< the first word was taken for the program's name */
 	unsigned n_ignored;         /**< BIOS-only words seen */

@@ -114,15 +114,23 @@ static void buf_sink(char c, void *ctx)
 	b->len++;
 }
 
-size_t fmt_snprintf(char *buf, size_t cap, const char *fmt, ...)
+size_t fmt_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	struct fmt_buf b = { buf, cap, 0 };
-	va_list ap;
 
-	va_start(ap, fmt);
 	fmt_vformat(buf_sink, &b, fmt, ap);
-	va_end(ap);
 	if (cap)
 		buf[b.len < cap ? b.len : cap - 1] = '\0';
 	return b.len;
+}
+
+size_t fmt_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
 }

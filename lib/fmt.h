@@ -22,6 +22,9 @@ typedef void fmt_sink(char c, void *ctx);
  */
 size_t fmt_vformat(fmt_sink *sink, void *ctx, const char *fmt, va_list ap);
 
+/** fmt_snprintf with a va_list. */
+size_t fmt_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
+
 /**
  * Format into @p buf of @p cap bytes (cap > 0), always NUL-terminated, cut
  * if it does not fit.

@@ -5,6 +5,8 @@
  */
 #include "isopatch.h"
 
+#include "initramfs.h"
+
 #include "libc.h"
 
 static void put_both32(uint8_t *p, uint32_t v)
@@ -142,26 +144,8 @@ static int contains(const char *name, const char *word)
 
 int isopatch_is_initrd(const char *name, const uint8_t *h, size_t n)
 {
-	static const struct {
-		uint8_t len, magic[6];
-	} magics[] = {
-		{ 4, { '0', '7', '0', '7' } },                  /* cpio (newc, crc) */
-		{ 2, { 0x1f, 0x8b } },                          /* gzip */
-		{ 4, { 0x28, 0xb5, 0x2f, 0xfd } },              /* zstd */
-		{ 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 } },      /* xz */
-		{ 3, { 0x5d, 0x00, 0x00 } },                    /* lzma */
-		{ 3, { 'B', 'Z', 'h' } },                       /* bzip2 */
-		{ 4, { 0x02, 0x21, 0x4c, 0x18 } },              /* lz4 (legacy) */
-		{ 4, { 0x89, 'L', 'Z', 'O' } },                 /* lzop */
-	};
-	size_t i;
-
-	if (!contains(name, "initrd") && !contains(name, "initramfs"))
-		return 0;
-	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (n >= magics[i].len && !memcmp(h, magics[i].magic, magics[i].len))
-			return 1;
-	return 0;
+	return (contains(name, "initrd") || contains(name, "initramfs")) &&
+	       initramfs_compression(h, n) != INITRAMFS_COMP_UNKNOWN;
 }
 
 const char *isopatch_strerror(int status)

@@ -230,9 +230,12 @@ static void apply_word(struct options *o, const char *w, size_t n)
 		vn = n - nl - 1;
 	}
 
-	/* Words boot loaders add on their own: ignored silently. */
+	/* Words boot loaders add on their own: ignored silently. So are the
+	 * words for memboot's Linux side (memboot.sha256, memboot.backend=...):
+	 * memdisk-attach reads them from the command line the tables carry. */
 	if (name_is(w, nl, "initrd") || name_is(w, nl, "BOOT_IMAGE") ||
-	    name_is(w, nl, "vga") || name_is(w, nl, "keeppxe"))
+	    name_is(w, nl, "vga") || name_is(w, nl, "keeppxe") ||
+	    (nl > 8 && !memcmp(w, "memboot.", 8)))
 		return;
 
 	/* Options with a value. */
@@ -307,6 +310,8 @@ static void apply_word(struct options *o, const char *w, size_t n)
 			{ "nopassany", offsetof(struct options, nopassany), 1 },
 			{ "pause", offsetof(struct options, pause), 1 },
 			{ "pmem", offsetof(struct options, pmem), 1 },
+			{ "inject", offsetof(struct options, inject), OPTIONS_TRI_ON },
+			{ "noinject", offsetof(struct options, inject), OPTIONS_TRI_OFF },
 			{ "edd", offsetof(struct options, edd), OPTIONS_TRI_ON },
 			{ "ebios", offsetof(struct options, edd), OPTIONS_TRI_ON },
 			{ "noedd", offsetof(struct options, edd), OPTIONS_TRI_OFF },

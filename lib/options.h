@@ -4,8 +4,10 @@
  * The memdisk command line: the options SYSLINUX MEMDISK takes (iso,
  * offset=, c= h= s=, floppy[=N], harddisk[=N], edd/noedd and their aliases,
  * ro, the high-memory access mode, mem=, nopass, nopassany, dpt/nodpt, pause,
- * stack=) plus memboot's own "pmem". Words a boot loader adds on its own
- * (initrd=, BOOT_IMAGE=, ...) are ignored; other unknown words and malformed
+ * stack=) plus memboot's own "pmem", "inject" and "noinject". Words a boot loader adds on its own
+ * (initrd=, BOOT_IMAGE=, ...) and the words for memboot's Linux side
+ * (memboot.NAME[=VALUE], read by memdisk-attach from the tables' copy of
+ * the command line) are ignored; other unknown words and malformed
  * values are recorded in the result so the loader can report them.
  *
  * Pure logic: no allocation, no I/O, no global state.
@@ -99,6 +101,8 @@ struct options {
 	int pause;              /**< "pause" */
 	uint32_t stack;         /**< "stack=" in bytes; 0 = default */
 	int pmem;               /**< memboot: report the image as E820 type 12 */
+	int inject;             /**< memboot: enum options_tristate: inject / noinject (an
+				     ISO's initrds get memboot's initramfs segment; default on) */
 
 	unsigned n_unknown;     /**< unknown words seen (may exceed OPTIONS_MAX_UNKNOWN) */
 	char unknown[OPTIONS_MAX_UNKNOWN][OPTIONS_WORD_MAX + 1];

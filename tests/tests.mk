@@ -12,7 +12,7 @@ SAN_CFLAGS    := $(HOSTED_CFLAGS) -O1 -g -fsanitize=address,undefined \
 
 # What the host tests link: all of lib/, the finder's pure modules, the NBD
 # wire format and netlink messages, the tools' helpers.
-TEST_LINK  := $(LIB_SRC) $(FIND_PURE) tools/nbd/wire.c tools/nbd/genl.c tools/util.c
+TEST_LINK  := $(LIB_SRC) $(FIND_PURE) tools/nbd/wire.c tools/nbd/genl.c tools/util.c tools/sha256.c
 UNIT_TESTS := $(BUILD)/tests/unit_tests
 FUZZERS    := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(wildcard tests/fuzz/fuzz_*.c))
 

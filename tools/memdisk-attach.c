@@ -7,6 +7,7 @@
  * A second run reports the existing device instead of making another.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "attach/blockdev.h"
 #include "find/finder.h"
 #include "nbd/nbd.h"
+#include "sha256.h"
 #include "util.h"
 #include "version.h"
 
@@ -76,14 +78,93 @@ static void usage(FILE *f)
 		"                      in that order)\n"
 		"  -w, --rw            writable device (default: read-only)\n"
 		"  -d, --detach DEV    undo an attachment made by memdisk-attach\n"
+		"  -s, --sha256        also print (on stderr) the sha256 of the image as the\n"
+		"                      device reads it, to compare with a published checksum\n"
 		"  -v, --verbose       say what is tried\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          print this help\n"
 		"Exit status: 0 attached, 1 no image, 2 error.\n");
 }
 
+/**
+ * Say the sha256 of the first @p len bytes of @p dev (the image's length:
+ * a device may be longer).
+ */
+static void say_sha256(const char *dev, uint64_t len)
+{
+	static uint8_t buf[1 << 20];
+	struct sha256 s;
+	uint64_t left = len;
+	char hex[65];
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		msg("%s: cannot open it for the sha256: %s", dev, strerror(errno));
+		return;
+	}
+	sha256_init(&s);
+	while (left) {
+		ssize_t n = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+
+		if (n <= 0) {
+			msg("%s: read failed %llu bytes into the image: %s", dev,
+			    (unsigned long long)(len - left), n ? strerror(errno) : "end of device");
+			close(fd);
+			return;
+		}
+		sha256_update(&s, buf, (size_t)n);
+		left -= (uint64_t)n;
+	}
+	close(fd);
+	sha256_hex(&s, hex);
+	msg("sha256 %s (%s, the image's %llu bytes)", hex, dev, (unsigned long long)len);
+}
+
+/**
+ * The memdisk's own command line may carry memboot.backend=NAME, memboot.rw
+ * and memboot.sha256 for this side (an unmodified ISO's kernel command line
+ * cannot be edited from a boot menu script): they apply where this
+ * program's own options did not say otherwise.
+ */
+static void memdisk_words(const char *line, const char **only, int *rw, int *sha)
+{
+	static char backend[32];
+	const char *p = line;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t'; n++)
+			;
+		if (n > 16 && !strncmp(p, "memboot.backend=", 16) && !*only &&
+		    n - 16 < sizeof(backend)) {
+			memcpy(backend, p + 16, n - 16);
+			backend[n - 16] = '\0';
+			*only = backend;
+		} else if ((n == 10 && !strncmp(p, "memboot.rw", 10)) ||
+			   (n == 12 && !strncmp(p, "memboot.rw=1", 12))) {
+			*rw = 1;
+		} else if (n == 14 && !strncmp(p, "memboot.sha256", 14)) {
+			*sha = 1;
+		}
+		p += n;
+	}
+}
+
+static int known_backend(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_BACKENDS; i++)
+		if (!strcmp(name, backends[i]->name))
+			return 1;
+	return 0;
+}
+
 /** Find the image and attach it with @p only (or each backend in turn). */
-static int attach(const char *only, int rw)
+static int attach(const char *only, int rw, int sha)
 {
 	static struct finder_result fr;
 	struct finder_opts fo = { 0 };
@@ -98,6 +179,16 @@ static int attach(const char *only, int rw)
 		if (rc == EXIT_NOT_FOUND)
 			msg("no memdisk image found%s", verbose ? "" : " (--verbose says why)");
 		return rc;
+	}
+	if (fr.scan.has_cmdline) {
+		const char *was = only;
+
+		memdisk_words(fr.scan.cmdline, &only, &rw, &sha);
+		if (only && only != was && !known_backend(only)) {
+			msg("the memdisk command line names an unknown backend '%s' (pmem, phram, "
+			    "nbd or copy)", only);
+			return EXIT_ERROR;
+		}
 	}
 	im.addr = fr.scan.image_addr;
 	im.len = fr.scan.image_len;
@@ -114,7 +205,11 @@ static int attach(const char *only, int rw)
 			if (check_mode(backends[i], dev, rw))
 				return EXIT_ERROR;
 			printf("%s\n", dev);
-			return fflush(stdout) ? EXIT_ERROR : 0;
+			if (fflush(stdout))
+				return EXIT_ERROR;
+			if (sha)
+				say_sha256(dev, im.len);
+			return 0;
 		}
 	}
 	for (i = 0; i < N_BACKENDS; i++) {
@@ -129,7 +224,11 @@ static int attach(const char *only, int rw)
 		if (ar == ATTACH_OK) {
 			vmsg("%s: attached as %s", backends[i]->name, dev);
 			printf("%s\n", dev);
-			return fflush(stdout) ? EXIT_ERROR : 0;
+			if (fflush(stdout))
+				return EXIT_ERROR;
+			if (sha)
+				say_sha256(dev, im.len);
+			return 0;
 		}
 		vmsg("%s: %s", backends[i]->name, why[i]);
 	}
@@ -147,19 +246,19 @@ int main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "rw", no_argument, NULL, 'w' },
 		{ "detach", required_argument, NULL, 'd' },
+		{ "sha256", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *only = NULL, *detach_dev = NULL;
-	int c, rw = 0;
-	size_t i;
+	int c, rw = 0, sha = 0;
 
 	prog_name = "memdisk-attach";
 	if (argc >= 2 && !strcmp(argv[1], "--nbd-daemon"))
 		return nbd_daemon_main(argc, argv);
-	while ((c = getopt_long(argc, argv, "b:wd:vVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:wd:svVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			only = optarg;
@@ -169,6 +268,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			detach_dev = optarg;
+			break;
+		case 's':
+			sha = 1;
 			break;
 		case 'v':
 			verbose = 1;
@@ -190,14 +292,12 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if (only) {
-		for (i = 0; i < N_BACKENDS && strcmp(only, backends[i]->name); i++)
-			;
-		if (i == N_BACKENDS) {
+		if (!known_backend(only)) {
 			msg("unknown backend '%s' (pmem, phram, nbd or copy)", only);
 			return EXIT_ERROR;
 		}
 	}
 	if (detach_dev)
 		return detach(detach_dev);
-	return attach(only, rw);
+	return attach(only, rw, sha);
 }

@@ -15,7 +15,7 @@ TOOL_LDFLAGS := -static -Wl,--gc-sections -s
 TOOL_LIB    := lib/options.c lib/geometry.c lib/mbft.c
 FIND_PURE   := tools/find/mbft_scan.c tools/find/iomem.c tools/find/describe.c
 FIND_SRC    := $(FIND_PURE) tools/find/finder.c tools/util.c
-ATTACH_SRC  := $(wildcard tools/attach/*.c) $(wildcard tools/nbd/*.c)
+ATTACH_SRC  := $(wildcard tools/attach/*.c) $(wildcard tools/nbd/*.c) tools/sha256.c
 TOOL_HDR    := $(LIB_HDR) $(wildcard tools/*.h tools/*/*.h)
 TOOLS       := $(BUILD)/memdiskfind $(BUILD)/memdisk-attach
 

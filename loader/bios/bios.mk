@@ -12,7 +12,14 @@ BIOS_HDR  := $(wildcard loader/bios/*.h) $(LIB_HDR)
 BIOS_CFLAGS  := $(LIB_I386_CFLAGS) -Iloader/bios
 BIOS_ASFLAGS := -m32 -nostdinc -D__ASSEMBLY__ -Iloader/bios -Ilib
 BIOS_OBJ  := $(patsubst loader/bios/%.c,$(BUILD)/bios/%.o,$(BIOS_C)) \
-             $(patsubst loader/bios/%.S,$(BUILD)/bios/%.o,$(BIOS_S)) $(LIB_I386_OBJ)
+             $(patsubst loader/bios/%.S,$(BUILD)/bios/%.o,$(BIOS_S)) $(LIB_I386_OBJ) \
+             $(BUILD)/bios/payload.o
+
+# The injection payload, embedded (tools/tools.mk builds it; memdisk.efi has the same).
+$(BUILD)/bios/payload.o: loader/bios/payload.S $(BUILD)/inject.cpio.gz
+	@mkdir -p $(@D)
+	@echo "  AS      $< ($(BUILD)/inject.cpio.gz)"
+	@$(FREE_CC) $(BIOS_ASFLAGS) -DPAYLOAD_FILE='"$(BUILD)/inject.cpio.gz"' -c -o $@ $<
 
 $(BUILD)/bios/%.o: loader/bios/%.c $(BIOS_HDR)
 	@mkdir -p $(@D)

@@ -433,6 +433,11 @@ cd_status:
 /*
  * rw_sectors: EAX = first sector, ECX = count, EDI = linear buffer,
  * BL = 02h (read) or 03h (write). CF and AL = status on error.
+ * The disk is the image, except where the sector map (drv_map_n entries at
+ * drv_map_off: first sector, count, linear address; sorted, disjoint) puts
+ * other memory: an ISO's patched view (memboot's injection) keeps its
+ * replaced directory sectors and the grown initrds' tails there, and maps
+ * the grown initrds' bodies back onto the image.
  */
 rw_sectors:
 	movl	%cs:drv_sectors, %edx
@@ -441,20 +446,76 @@ rw_sectors:
 	subl	%eax, %edx		/* sectors left from there */
 	cmpl	%edx, %ecx
 	ja	9f
+	jecxz	8f
+1:	pushl	%ecx
+	call	map_find		/* ESI = source, EDX = sectors it runs for */
+	popl	%ecx
+	cmpl	%ecx, %edx
+	jbe	2f
+	movl	%ecx, %edx		/* the run: what is left, or less */
+2:	pushal
+	movb	%cs:drv_sector_shift, %cl
+	shll	%cl, %edx
+	movl	%edx, %ecx		/* bytes */
+	cmpb	$0x03, %bl
+	jne	3f
+	xchgl	%esi, %edi		/* write: from the buffer into the disk */
+3:	call	copy
+	movb	%al, %cs:drv_tmp	/* the status, if it failed */
+	popal
+	jc	7f
+	addl	%edx, %eax
+	subl	%edx, %ecx
 	pushl	%ecx
 	movb	%cs:drv_sector_shift, %cl
-	shll	%cl, %eax		/* byte offset in the image */
-	popl	%edx
-	shll	%cl, %edx		/* bytes */
-	movl	%edx, %ecx
-	movl	%cs:drv_image_base, %esi
-	addl	%eax, %esi		/* ESI = image address */
-	cmpb	$0x03, %bl
-	jne	copy
-	xchgl	%esi, %edi		/* write: from the buffer into the image */
-	jmp	copy
+	shll	%cl, %edx
+	popl	%ecx
+	addl	%edx, %edi
+	testl	%ecx, %ecx
+	jnz	1b
+8:	clc
+	ret
+7:	movb	%cs:drv_tmp, %al
+	stc
+	ret
 9:	movb	$ST_NOSECT, %al
 	stc
+	ret
+
+/*
+ * map_find: EAX = sector -> ESI = its linear address, EDX = sectors the
+ * same source runs for from there (up to the next map entry; unbounded in
+ * the image). Keeps EAX, EBX, EDI; changes ECX.
+ */
+map_find:
+	pushw	%bx
+	movl	$0xffffffff, %edx	/* no entry after EAX yet */
+	movw	%cs:drv_map_off, %bx
+	movw	%cs:drv_map_n, %cx
+1:	jcxz	3f
+	movl	%eax, %esi
+	subl	%cs:(%bx), %esi		/* sectors past the entry's first */
+	jb	2f			/* the entry starts after EAX: the next one */
+	cmpl	%cs:4(%bx), %esi
+	jae	4f			/* past its end */
+	movl	%cs:4(%bx), %edx
+	subl	%esi, %edx		/* sectors left in the entry */
+	movb	%cs:drv_sector_shift, %cl
+	shll	%cl, %esi
+	addl	%cs:8(%bx), %esi
+	popw	%bx
+	ret
+2:	movl	%cs:(%bx), %edx
+	subl	%eax, %edx		/* the image, up to that entry */
+	jmp	3f
+4:	addw	$12, %bx
+	decw	%cx
+	jmp	1b
+3:	movl	%eax, %esi
+	movb	%cs:drv_sector_shift, %cl
+	shll	%cl, %esi
+	addl	%cs:drv_image_base, %esi
+	popw	%bx
 	ret
 
 /*
@@ -734,6 +795,9 @@ drv_ndrives:	.byte	1
 drv_floppy_type:.byte	4
 drv_status:	.byte	0
 drv_tmp:	.byte	0
+	.globl	drv_map_n, drv_map_off
+drv_map_n:	.word	0		/* sector map entries (0: the disk is the image) */
+drv_map_off:	.word	0		/* where they are, in the driver (after the command line) */
 	.globl	drv_copy_mode
 drv_copy_mode:	.byte	COPY_RAW
 	.balign	4

@@ -59,9 +59,10 @@ uint8_t install_flags(const struct diskplan *p)
 	return f;
 }
 
-uint32_t install_fixed_bytes(const char *cmdline)
+uint32_t install_fixed_bytes(const char *cmdline, uint32_t n_map)
 {
-	return (uint32_t)drv_e820_map + (uint32_t)strlen(cmdline) + 1;
+	return (uint32_t)drv_e820_map + (uint32_t)strlen(cmdline) + 1 + 3 +
+	       n_map * (uint32_t)sizeof(struct drv_map_entry);
 }
 
 void install_driver(const struct install *in, struct installed *out)
@@ -76,7 +77,7 @@ void install_driver(const struct install *in, struct installed *out)
 
 	memcpy(lin(base), _driver_pm, (uint32_t)(_driver_end - _driver_start));
 	DRV(uint32_t, base, drv_image_base) = in->image_addr;
-	DRV(uint32_t, base, drv_sectors) = in->sectors;
+	DRV(uint32_t, base, drv_sectors) = in->view_sectors ? in->view_sectors : in->sectors;
 	DRV(uint16_t, base, drv_cyl) = in->cylinders;
 	DRV(uint16_t, base, drv_heads) = in->heads;
 	DRV(uint8_t, base, drv_spt) = in->spt;
@@ -103,6 +104,14 @@ void install_driver(const struct install *in, struct installed *out)
 	DRV(uint32_t, base, drv_e820_count) = in->e820->n;
 	cl = (char *)(map + in->e820->n * E820_BIOS_RECORD);
 	memcpy(cl, in->cmdline, strlen(in->cmdline) + 1);
+	/* The sector map, after the command line. */
+	if (in->n_map) {
+		uint32_t off = ((uint32_t)cl - base + (uint32_t)strlen(in->cmdline) + 1 + 3) & ~3u;
+
+		memcpy(lin(base + off), in->map, in->n_map * sizeof(struct drv_map_entry));
+		DRV(uint16_t, base, drv_map_n) = (uint16_t)in->n_map;
+		DRV(uint16_t, base, drv_map_off) = (uint16_t)off;
+	}
 
 	/* The tables other tools look for. */
 	memset(&mdi, 0, sizeof(mdi));

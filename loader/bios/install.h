@@ -17,7 +17,11 @@
 struct install {
 	uint32_t base;            /**< where it goes (1 KiB aligned, bios_place_driver) */
 	uint32_t image_addr;      /**< physical address of the disk */
-	uint32_t sectors;         /**< disk size in sectors */
+	uint32_t sectors;         /**< disk size in sectors (the MDI's: the image) */
+	uint32_t view_sectors;    /**< sectors the driver serves (0: sectors); more with a
+				       sector map */
+	const struct drv_map_entry *map;  /**< the sector map (sorted, disjoint), or NULL */
+	uint32_t n_map;
 	uint8_t sector_shift;     /**< 9, or 11 for a CD */
 	uint8_t drive;            /**< 0x00, 0x80, 0xE0 (or as forced) */
 	uint8_t flags;            /**< DF_* (install_flags) */
@@ -46,7 +50,7 @@ struct installed {
 uint8_t install_flags(const struct diskplan *p);
 
 /** The driver's size besides its copy of the memory map (E820_BIOS_RECORD an entry). */
-uint32_t install_fixed_bytes(const char *cmdline);
+uint32_t install_fixed_bytes(const char *cmdline, uint32_t n_map);
 
 /**
  * Copy the driver to in->base, fill it in, lower the BIOS's base memory to

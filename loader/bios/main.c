@@ -19,6 +19,7 @@
 #include "eltorito.h"
 #include "geometry.h"
 #include "inflate.h"
+#include "inject.h"
 #include "install.h"
 #include "libc.h"
 #include "loader.h"
@@ -42,6 +43,10 @@ static struct e820_map e820;
 static char cmdline[4096];
 static struct options opt;
 static struct inflate_state inflate_ws;
+static struct inject inj;
+static struct drv_map_entry sector_map[ISOPATCH_MAX_SECTORS + 2 * ISOPATCH_MAX_FILES];
+
+extern const uint8_t payload_start[], payload_end[];
 
 /** Round up to a page. */
 static uint64_t page_up(uint64_t x)
@@ -276,11 +281,122 @@ static void place_disk(uint32_t *disk, const struct diskplan *p, uint32_t *boot_
 		die("mem=: the memory map is full");
 }
 
+/** inject_say_fn: the injection's lines on the console. */
+static void say_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	con_printf("memdisk: %s\n", line);
+}
+
+/**
+ * The highest free RAM of @p size bytes below 4 GiB: not the loader, not
+ * what the memory map already reserves (the disk). 0 when there is none.
+ */
+static uint32_t free_ram(uint64_t size)
+{
+	struct e820_map tmp;
+	uint64_t at;
+
+	e820_init(&tmp, e820_scratch, MAX_E820);
+	memcpy(e820_scratch, e820_store, e820.n * sizeof(e820_store[0]));
+	tmp.n = e820.n;
+	if (e820_set_range(&tmp, 0, (uint32_t)_end, E820_RESERVED) ||
+	    e820_find_top(&tmp, page_up(size), PAGE, 0x100000, 0x100000000ull, &at))
+		return 0;
+	return (uint32_t)at;
+}
+
+/**
+ * Step 6b: an unmodified live ISO finds its medium. The driver shows the
+ * ISO's boot loader a view in which each initrd of a known initramfs family
+ * has memboot's segment appended (lib/inject: the plan; payload.S: the
+ * segment): the replaced directory sectors and each grown initrd's last
+ * block and segment are copied to reserved memory after the plan, the
+ * grown initrds' bodies map back onto the image, and the driver's sector
+ * map says where each lies. The image is never written, and the tables
+ * describe it alone.
+ */
+static void inject_view(struct install *in, const struct diskplan *p)
+{
+	unsigned k = 11 - p->sector_shift, i, n = 0;
+	uint32_t scratch, ov, at, t0 = (uint32_t)timer_us();
+	uint64_t ov_bytes, view;
+
+	if (opt.inject == OPTIONS_TRI_OFF)
+		return;
+	if (p->disk_offset || (p->eltorito && p->kind != DISKPLAN_CDROM) || p->sector_shift > 11) {
+		con_printf("memdisk: inject: the disk is not the whole image: booting unchanged\n");
+		return;
+	}
+	scratch = free_ram(INJECT_SCRATCH_BYTES);
+	if (!inject_make(&inj, lin(in->image_addr), p->disk_bytes, payload_start,
+			 (uint64_t)(payload_end - payload_start), scratch ? lin(scratch) : NULL,
+			 INJECT_SCRATCH_BYTES, say_line, NULL))
+		return;
+	ov_bytes = (uint64_t)inj.plan.n_sectors * ISO9660_BLOCK;
+	for (i = 0; i < inj.plan.n_files; i++) {
+		const struct isopatch_file *f = &inj.plan.file[i];
+		uint32_t full = (uint32_t)(f->orig.size / ISO9660_BLOCK);
+		uint32_t blocks = (f->new_size + ISO9660_BLOCK - 1) / ISO9660_BLOCK;
+
+		ov_bytes += (uint64_t)(blocks - full) * ISO9660_BLOCK;
+	}
+	ov = free_ram(ov_bytes);
+	if (!ov || e820_set_range(&e820, ov, page_up(ov_bytes), E820_RESERVED)) {
+		con_printf("memdisk: inject: no room for %u KiB of patched sectors: booting "
+			   "unchanged\n", (uint32_t)(ov_bytes >> 10));
+		return;
+	}
+	/* The replaced directory sectors. */
+	at = ov;
+	for (i = 0; i < inj.plan.n_sectors; i++, at += ISO9660_BLOCK) {
+		memcpy(lin(at), inj.plan.sec[i].data, ISO9660_BLOCK);
+		sector_map[n].first = inj.plan.sec[i].lba << k;
+		sector_map[n].count = 1u << k;
+		sector_map[n++].addr = at;
+	}
+	/* Each grown initrd: its body is the image's, its last block and the segment are copied. */
+	for (i = 0; i < inj.plan.n_files; i++) {
+		const struct isopatch_file *f = &inj.plan.file[i];
+		uint32_t full = (uint32_t)(f->orig.size / ISO9660_BLOCK);
+		uint32_t blocks = (f->new_size + ISO9660_BLOCK - 1) / ISO9660_BLOCK;
+
+		if (full) {
+			sector_map[n].first = f->new_lba << k;
+			sector_map[n].count = full << k;
+			sector_map[n++].addr = in->image_addr + f->orig.ext[0].lba * ISO9660_BLOCK;
+		}
+		inject_read_ext(&inj, f->ext_off + (uint64_t)full * ISO9660_BLOCK, lin(at),
+				(uint64_t)(blocks - full) * ISO9660_BLOCK);
+		sector_map[n].first = (f->new_lba + full) << k;
+		sector_map[n].count = (blocks - full) << k;
+		sector_map[n++].addr = at;
+		at += (blocks - full) * ISO9660_BLOCK;
+	}
+	/* Sorted by first sector (a few entries: insertion sort). */
+	for (i = 1; i < n; i++) {
+		struct drv_map_entry e = sector_map[i];
+		unsigned j = i;
+
+		for (; j && sector_map[j - 1].first > e.first; j--)
+			sector_map[j] = sector_map[j - 1];
+		sector_map[j] = e;
+	}
+	view = inject_view_bytes(&inj) >> p->sector_shift;
+	in->view_sectors = view > in->sectors ? (uint32_t)view : in->sectors;
+	in->map = sector_map;
+	in->n_map = n;
+	con_printf("memdisk: inject: %u initrd(s) grown, %u directory sector(s) replaced; %u KiB "
+		   "at %x, %u map entries, in %u us; the image stays as it is\n", inj.plan.n_files,
+		   inj.plan.n_sectors, (uint32_t)(ov_bytes >> 10), ov, n,
+		   (uint32_t)timer_us() - t0);
+}
+
 /** Step 7: the driver's place under the top of base memory (lib/bios.c). */
-static uint32_t place_driver(uint16_t bda_kib)
+static uint32_t place_driver(uint16_t bda_kib, uint32_t n_map)
 {
 	uint32_t top = bios_basemem_top(&e820, bda_kib), base;
-	int rc = bios_place_driver(&e820, e820_scratch, top, install_fixed_bytes(cmdline),
+	int rc = bios_place_driver(&e820, e820_scratch, top, install_fixed_bytes(cmdline, n_map),
 				   E820_BIOS_RECORD, &base);
 
 	if (rc == BIOS_E_NO_ROOM)
@@ -385,7 +501,8 @@ void loader_main(uint32_t setup)
 	in.image_addr = im.addr + (uint32_t)plan.disk_offset;
 	boot_src = im.addr + (uint32_t)plan.boot_offset;
 	place_disk(&in.image_addr, &plan, &boot_src, &in.sectors);
-	in.base = place_driver(bda_kib);
+	inject_view(&in, &plan);
+	in.base = place_driver(bda_kib, in.n_map);
 	describe_driver(&in, &plan);
 
 	/* Step 9: the boot code must land in free base memory. */

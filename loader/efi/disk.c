@@ -42,45 +42,10 @@ static struct own {
  */
 static void disk_read(uint64_t off, void *buf, uint64_t n)
 {
-	const struct isopatch *p;
-	uint8_t *out = buf;
-	uint64_t ext_start;
-
-	if (!own.in) {
+	if (own.in)
+		inject_read_view(own.in, off, buf, n);
+	else
 		memcpy(buf, own.base + off, n);
-		return;
-	}
-	p = own.in->plan;
-	ext_start = (uint64_t)p->ext_lba * ISO9660_BLOCK;
-	while (n) {
-		uint64_t lba = off / ISO9660_BLOCK, in_blk = off % ISO9660_BLOCK, take;
-		const uint8_t *src = isopatch_sector(p, (uint32_t)lba);
-		unsigned i;
-
-		if (off >= ext_start) {
-			inject_read_ext(own.in, off - ext_start, out, n);
-			return;
-		} else if (src) {
-			take = ISO9660_BLOCK - in_blk < n ? ISO9660_BLOCK - in_blk : n;
-			src += in_blk;
-		} else {
-			/* The image, up to the next replaced sector or the extension. */
-			uint64_t end = off + n < ext_start ? off + n : ext_start;
-
-			for (i = 0; i < p->n_sectors; i++) {
-				uint64_t s = (uint64_t)p->sec[i].lba * ISO9660_BLOCK;
-
-				if (s > off && s < end)
-					end = s;
-			}
-			take = end - off;
-			src = own.base + off;
-		}
-		memcpy(out, src, take);
-		out += take;
-		off += take;
-		n -= take;
-	}
 }
 
 /** Check a BlockIo request; EFI_SUCCESS when it may go ahead. */
@@ -160,7 +125,7 @@ static efi_status own_install(struct image *img, const struct efiopt *o, const s
 	if (in && in->active) {
 		/* The view: the ISO's blocks, then the extension. */
 		own.in = in;
-		bytes = (uint64_t)in->plan->ext_lba * ISO9660_BLOCK + in->plan->ext_bytes;
+		bytes = inject_view_bytes(in);
 	}
 	own.base = (uint8_t *)img->base;
 	own.bytes = bytes;
@@ -211,7 +176,7 @@ efi_status disk_register(struct image *img, const struct efiopt *o, const struct
 	efi_status s;
 
 	memset(d, 0, sizeof(*d));
-	if (in->active) {
+	if (in && in->active) {
 		if (o->disk == EFIOPT_DISK_FIRMWARE) {
 			error("disk=firmware and inject: the firmware's RAM disk cannot show the "
 			      "patched view\n");

@@ -28,6 +28,7 @@
 
 #include "efi.h"
 #include "efiopt.h"
+#include "inject.h"
 #include "iso9660.h"
 #include "isopatch.h"
 #include "uefiboot.h"
@@ -112,20 +113,13 @@ void image_free(struct image *img);
 efi_status memory_map(void **map, uint64_t *size, uint64_t *desc_size);
 
 /* inject.c */
-/** The patched view that grows an ISO's initrds (inject.c, lib/isopatch). */
-struct inject {
-	int active;                     /**< the view differs from the image */
-	const struct isopatch *plan;    /**< the replaced sectors, the new extents */
-	const uint8_t *image;           /**< the image in memory */
-	const uint8_t *payload;         /**< the segment */
-	uint64_t payload_len;
-};
-/** Plan the view for the "inject" option (never fails the boot: it says why not). */
-efi_status inject_plan(const struct image *img, struct inject *in);
-/** Forget the view. */
-void inject_free(struct inject *in);
-/** Read @p n bytes at byte @p off of the extension (the grown initrds). */
-void inject_read_ext(const struct inject *in, uint64_t off, uint8_t *out, uint64_t n);
+/**
+ * Plan the patched view that grows the ISO's initrds (lib/inject): never
+ * fails the boot, it says why not.
+ *
+ * @return the view, or NULL when the image is shown as it is
+ */
+const struct inject *inject_plan(const struct image *img);
 
 /* disk.c */
 struct disk {

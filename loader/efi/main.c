@@ -123,7 +123,7 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	struct disk disk;
 	struct acpi acpi;
 	struct low_tables low;
-	struct inject inj;
+	const struct inject *inj = NULL;
 	efi_loaded_image *li;
 	uint64_t t_read;
 	int kept = 0;
@@ -134,7 +134,6 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	self_image = image;
 	memset(&vol, 0, sizeof(vol));
 	memset(&img, 0, sizeof(img));
-	memset(&inj, 0, sizeof(inj));
 	BS->set_watchdog_timer(0, 0, 0, NULL);
 
 	s = BS->handle_protocol(image, &loaded_image_guid, (void **)&li);
@@ -158,9 +157,12 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	s = check_image(&img, &opt);
 	if (EFI_IS_ERROR(s))
 		goto err_image;
-	if (opt.inject)
-		inject_plan(&img, &inj);
-	s = disk_register(&img, &opt, &inj, &disk);
+	if (opt.inject == EFIOPT_INJECT_AUTO && opt.disk == EFIOPT_DISK_FIRMWARE)
+		info("inject: not with disk=firmware (the firmware's RAM disk shows the image as "
+		     "it is): booting unchanged\n");
+	else if (opt.inject != EFIOPT_INJECT_OFF)
+		inj = inject_plan(&img);
+	s = disk_register(&img, &opt, inj, &disk);
 	if (EFI_IS_ERROR(s))
 		goto err_image;
 	s = acpi_describe(&img, &disk, &acpi);
@@ -183,10 +185,8 @@ err_acpi:
 err_disk:
 	kept |= EFI_IS_ERROR(disk_unregister(&disk));
 err_image:
-	if (!kept) {
-		inject_free(&inj);
+	if (!kept)
 		image_free(&img);
-	}
 err_volume:
 	volume_close(&vol);
 	if (kept)

@@ -501,6 +501,53 @@ def check_no_medium(case):
 
 # ---------------------------------------------------------------- memdisk.efi
 
+HOOK_ADDED = "memboot: added to this initramfs (initramfs-tools)"
+HOOK_DEVICE = re.compile(r"memboot: memdisk image is (/dev/\S+)")
+HOOK_SHA = re.compile(r"memboot: sha256 ([0-9a-f]{64}) \((/dev/\S+), the image's (\d+) bytes\)")
+
+
+def check_distro_live(case, prefix="/dev/"):
+    """An unmodified distribution ISO found its medium through the segment
+    memboot appended to its initrd: the ISO's own boot loader started the
+    ISO's own kernel with the ISO's own command line; the loader said which
+    family it found; the segment's hook joined the initramfs and attached the
+    image as PREFIX...; memdisk-attach's sha256 of that device over the
+    image's length (memboot.sha256 on the memdisk's command line) is the
+    image's on the host (the ISO, then zeros to the page); live-boot found no
+    reason to say "Unable to find a medium" and the live root reached its
+    login prompt."""
+    text = efi_serial(case)
+    version = re.search(r"Linux version (\S+)", text)
+    need(version, f"the kernel never started: {efi_tail(case)}")
+    kernel = listing(case).get("kernel", "")
+    need(version.group(1) == kernel, f"Linux {version.group(1)} started, not the ISO's {kernel}")
+    cmdline = re.search(r"Command line: (.*)", text)
+    args = cmdline.group(1).split() if cmdline else []
+    need("boot=live" in args and not any(a.startswith("memboot") for a in args),
+         f"the kernel's command line is not the ISO's: {args}")
+    if case.loader in ("memboot", "memboot-efi"):
+        need("inject: " in text and "initramfs-tools (live-boot)" in text,
+             f"{case.loader} did not say it found initramfs-tools (live-boot): {efi_tail(case)}")
+    need(HOOK_ADDED in text, f"the segment's hook never said '{HOOK_ADDED}'")
+    dev = HOOK_DEVICE.search(text)
+    need(dev and dev.group(1).startswith(prefix),
+         f"the hook attached {dev.group(1) if dev else 'nothing'}; expected {prefix}*")
+    need(NO_MEDIUM not in text, f"live-boot said '{NO_MEDIUM}'")
+    sha = HOOK_SHA.search(text)
+    need(sha, "memdisk-attach printed no sha256 (memboot.sha256 on the memdisk line)")
+    need(int(sha.group(3)) == image_len(case),
+         f"memdisk-attach hashed {sha.group(3)} bytes; the image is {image_len(case)}")
+    want = image_sha256(case)
+    need(sha.group(1) == want, f"sha256 of {sha.group(2)} is {sha.group(1)[:12]}, the image's "
+         f"{want[:12]}")
+    need(case.reached, f"no login prompt in {case.secs or 0:.0f} s: "
+         f"{' | '.join(text.strip().splitlines()[-3:])}")
+    at = re.search(r"\[\s*(\d+\.\d+)\] memboot: added", text)
+    case.note = (f"Linux {kernel}; hook at {at.group(1) if at else '?'} s of Linux; medium "
+                 f"{dev.group(1)}, sha256 {want[:12]} over {sha.group(3)} bytes; login prompt "
+                 f"{case.secs:.0f} s after QEMU started")
+
+
 def efi_serial(case):
     """The serial log without CRs and terminal escapes (OVMF mirrors its
     console there: memdisk.efi's lines, GRUB's, iPXE's; then Linux's ttyS0)."""

@@ -6,13 +6,16 @@
  * buffer, read through a bounds-checked callback; a few paths are looked
  * up, the root is listed, what is found is read whole, and the records of
  * one extent are looked for in every tree, and a patch of every file is
- * planned (lib/isopatch).
+ * planned (lib/isopatch); then the injection both loaders make
+ * (lib/inject) is planned and its whole view read: every read must stay
+ * inside the volume and the segment.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "iso9660.h"
+#include "inject.h"
 #include "isopatch.h"
 
 #define PREFIX (16u * ISO9660_BLOCK)
@@ -96,6 +99,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				free(buf);
 			}
 		}
+	}
+	{
+		static struct inject inj;
+		static uint8_t scratch[1 << 16], seg[3000], out[1 << 16];
+		uint64_t off, n;
+
+		inject_make(&inj, v.p, v.n, seg, sizeof(seg), scratch, sizeof(scratch), NULL, NULL);
+		n = inject_view_bytes(&inj);
+		if (inj.active && n < v.n)
+			abort();        /* the view holds the whole image */
+		for (off = 0; off < n && off < (64u << 20); off += sizeof(out))
+			inject_read_view(&inj, off, out, n - off < sizeof(out) ? n - off : sizeof(out));
 	}
 	free(v.p);
 	return 0;

@@ -29,6 +29,9 @@ int main(void)
 	test_efimem();
 	test_iso9660();
 	test_cpio();
+	test_initramfs();
+	test_inject();
+	test_sha256();
 	printf("%d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;
 }

@@ -80,5 +80,8 @@ void test_nfit(void);
 void test_efimem(void);
 void test_iso9660(void);
 void test_cpio(void);
+void test_initramfs(void);
+void test_inject(void);
+void test_sha256(void);
 
 #endif /* MEMBOOT_TEST_H */

@@ -19,6 +19,12 @@ static void test_words(void)
 	CHECK_STR(o.loader, EFIOPT_DEFAULT_LOADER);
 	CHECK_EQ(o.place, EFIOPT_PLACE_AUTO);
 	CHECK_EQ(o.disk, EFIOPT_DISK_AUTO);
+	CHECK_EQ(o.inject, EFIOPT_INJECT_AUTO);
+	CHECK_EQ(efiopt_parse("noinject memboot.sha256", 1, &o), OPTIONS_OK);
+	CHECK_EQ(o.inject, EFIOPT_INJECT_OFF);
+	CHECK_EQ(o.bios.n_unknown, 0);
+	CHECK_EQ(efiopt_parse("noinject inject", 1, &o), OPTIONS_OK);
+	CHECK_EQ(o.inject, EFIOPT_INJECT_ON);
 
 	/* GRUB: only the arguments; the first one is an option, not a name. */
 	CHECK_EQ(efiopt_parse("image=/isos/x.iso iso", 1, &o), OPTIONS_OK);

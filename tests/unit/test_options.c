@@ -22,6 +22,12 @@ static void test_loader_lines(void)
 	CHECK_EQ(o.n_unknown, 0);
 	CHECK_EQ(o.n_errors, 0);
 
+	/* Words for memboot's Linux side pass silently; "memboot." alone is unknown. */
+	CHECK_EQ(options_parse("iso memboot.sha256 memboot.backend=nbd memboot.", &o), OPTIONS_OK);
+	CHECK_EQ(o.iso, 1);
+	CHECK_EQ(o.n_unknown, 1);
+	CHECK_EQ(o.n_errors, 0);
+
 	/* iPXE: kernel memdisk iso raw */
 	CHECK_EQ(options_parse("iso raw", &o), OPTIONS_OK);
 	CHECK_EQ(o.iso, 1);

@@ -7,6 +7,8 @@
 #   memboot=off            do nothing
 #   memboot.backend=NAME   force a backend: pmem, phram, nbd or copy
 #   memboot.rw             a writable device (default: read-only)
+#   memboot.sha256         print the sha256 of the image as the device reads it
+# (the same words on the memdisk's own command line work too)
 
 # shellcheck disable=SC1091 # dracut's, in the initramfs
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
@@ -18,6 +20,7 @@ esac
 set --
 backend=$(getarg memboot.backend=)
 getargbool 0 memboot.rw && set -- "$@" --rw
+getargbool 0 memboot.sha256 && set -- "$@" --sha256
 
 if [ ! -x /usr/bin/memdisk-attach ]; then
     warn "memboot: /usr/bin/memdisk-attach is not in this initramfs"
@@ -60,6 +63,8 @@ case $rc in
             /dev/loop*) how=" (loop: a copy in RAM, or a part of a pmem device)" ;;
         esac
         info "memboot: memdisk image attached as $dev$how"
+        sum=$(sed -n 's/^memdisk-attach: \(sha256 .*\)/\1/p' /run/memboot.err)
+        [ -n "$sum" ] && info "memboot: $sum"
         echo "MEMBOOT_DEVICE=$dev" >/run/memboot.env
         ;;
     1) ;; # no memdisk image: an ordinary boot
