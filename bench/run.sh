@@ -60,6 +60,9 @@
 #     QEMU's start to GRUB, and memdisk.efi's own lines (with its `bench`
 #     option): reading the image, inflating it, one memcpy of it, registering
 #     the disk, its work after reading the image.
+#  9. Injection (bench/inject.sh): the unmodified Debian 12 live ISO's
+#     set-up through memboot's memdisk with and without the injection, and
+#     read.iso read in the guest through phram, nbd and copy.
 #
 # Usage: bench/run.sh            (after `make`; about 7-12 minutes)
 # Output: progress on stderr, then the tables on stdout, also written as
@@ -75,9 +78,9 @@
 # MEMBOOT_MEMDISK (default build/memdisk), MEMBOOT_CACHE, QEMU,
 # BENCH_READ_RUNS (rounds of 7., default BENCH_RUNS), BENCH_UEFI_RUNS (rounds
 # of 8., default BENCH_RUNS), MEMBOOT_EFI (default build/memdisk.efi),
-# BENCH_PARTS (the parts to run, default "disk small gzip mem read uefi":
+# BENCH_PARTS (the parts to run, default "disk small gzip mem read uefi inject":
 # disk = 1. with the large ISO's set-up, small = the small ISO's set-up,
-# gzip = 5., mem = 3., read = 7., uefi = 8.).
+# gzip = 5., mem = 3., read = 7., uefi = 8., inject = 9.).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -87,7 +90,7 @@ source "$BENCH_DIR/../tests/boot/media.sh"
 RUNS=${BENCH_RUNS:-5}
 READ_RUNS=${BENCH_READ_RUNS:-$RUNS}
 UEFI_RUNS=${BENCH_UEFI_RUNS:-$RUNS}
-PARTS=" ${BENCH_PARTS:-disk small gzip mem read uefi} "
+PARTS=" ${BENCH_PARTS:-disk small gzip mem read uefi inject} "
 READ_TOKEN=bench-read           # memboot.token of the read ISO (fixed: it is cached)
 BOOT_TIMEOUT=${BENCH_TIMEOUT:-90}
 MEM_TIMEOUT=30                  # the memory boots are small: a floppy, an 11 MB ISO
@@ -163,6 +166,10 @@ source "$BENCH_DIR/media.sh"
 source "$BENCH_DIR/measure.sh"
 # shellcheck source=bench/uefi.sh
 source "$BENCH_DIR/uefi.sh"
+# shellcheck source=bench/inject.sh
+source "$BENCH_DIR/inject.sh"
+# shellcheck source=tests/boot/distro.sh
+source "$BENCH_DIR/../tests/boot/distro.sh"
 
 # ---------------------------------------------------------------- facts
 
@@ -227,7 +234,7 @@ main() {
             die "part uefi needs nginx and socat (run scripts/deps.sh)"
         fi
     fi
-    for part in disk small gzip mem read uefi; do
+    for part in disk small gzip mem read uefi inject; do
         [[ $PARTS == *" $part "* ]] || continue
         case $part in
             disk) measure_disk_service ;;
@@ -236,6 +243,7 @@ main() {
             mem) measure_basemem ;;
             read) measure_read ;;
             uefi) measure_uefi ;;
+            inject) measure_inject ;;
         esac
     done
     record meta seconds - "$((SECONDS - start))"

@@ -74,6 +74,11 @@ static void look(struct initramfs_info *out, unsigned *seen, const char *name, s
 	} else if (is_path(name, n, "init_functions") || is_path(name, n, "hooks")) {
 		*seen |= 1u << INITRAMFS_MKINITCPIO;
 	}
+	if (is_path(name, n, "scripts/init-premount/memboot") || is_path(name, n, "hooks/memboot") ||
+	    has(name, n, "memdisk-attach") || has(name, n, "memboot-attach"))
+		out->has_memboot = 1;
+	if (is_path(name, n, "hooks/memdisk"))
+		out->has_memdisk_hook = 1;
 	if (out->flavour)
 		return;
 	if (is_path(name, n, "scripts/live"))

@@ -19,6 +19,8 @@
  * - dracut: usr/lib/dracut/ or lib/dracut/, etc/cmdline.d;
  *   flavour: a name with dmsquash-live (dmsquash-live)
  * - mkinitcpio: init_functions, hooks/; flavour hooks/archiso (archiso)
+ * and memboot's own integration: scripts/init-premount/memboot,
+ * hooks/memboot, a name with memdisk-attach or memboot-attach.
  *
  * Pure logic over lib/cpio and lib/inflate.
  */
@@ -57,6 +59,8 @@ struct initramfs_info {
 	int comp;               /**< compression of the last segment looked at */
 	int opaque;             /**< a segment's compression could not be looked into */
 	int damaged;            /**< a segment ended in bytes that are not what they claim */
+	int has_memboot;        /**< memboot's integration is in it already */
+	int has_memdisk_hook;   /**< mkinitcpio: hooks/memdisk (archiso's HOOKS run it) */
 	unsigned segments;      /**< segments looked at */
 	unsigned entries;       /**< archive entries whose names were read */
 };

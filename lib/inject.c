@@ -44,15 +44,15 @@ static void family_text(const struct initramfs_info *f, char *buf, size_t cap)
 		fmt_snprintf(buf, cap, "%s", initramfs_family_name(f->family));
 }
 
-/** For each file of the ISO: plan it when it is an initrd of a known family. */
-static int consider(void *ctx, const char *name, const struct iso9660_file *f)
+/**
+ * For each file of the ISO: keep it when it looks like an initrd (the walk
+ * owns the volume's sector buffer: planning waits until it is over).
+ */
+static int collect(void *ctx, const char *name, const struct iso9660_file *f)
 {
 	struct inject *in = ctx;
-	struct initramfs_info fam;
 	const uint8_t *data;
-	char what[64];
 	unsigned i;
-	int rc;
 
 	if (f->n_extents != 1 || f->size < 8 ||
 	    (uint64_t)f->ext[0].lba * ISO9660_BLOCK > in->image_size ||
@@ -61,17 +61,42 @@ static int consider(void *ctx, const char *name, const struct iso9660_file *f)
 	data = in->image + (uint64_t)f->ext[0].lba * ISO9660_BLOCK;
 	if (!isopatch_is_initrd(name, data, 8))
 		return 0;
-	/* A file seen before under another name (a hard link) is planned already. */
-	for (i = 0; i < in->plan.n_files; i++)
-		if (in->plan.file[i].orig.ext[0].lba == f->ext[0].lba)
+	/* A file seen before under another name (a hard link) is one initrd. */
+	for (i = 0; i < in->n_cand; i++)
+		if (in->cand[i].ext[0].lba == f->ext[0].lba)
 			return 0;
-	if (in->tries++ >= 2 * ISOPATCH_MAX_FILES)
+	if (in->n_cand >= sizeof(in->cand) / sizeof(in->cand[0]))
 		return 1;
+	in->cand[in->n_cand] = *f;
+	fmt_snprintf(in->cand_name[in->n_cand], sizeof(in->cand_name[0]), "%s", name);
+	in->n_cand++;
+	return 0;
+}
+
+/** Plan one initrd the walk found, when its family is known. */
+static int consider(struct inject *in, const char *name, const struct iso9660_file *f)
+{
+	struct initramfs_info fam;
+	const uint8_t *data = in->image + (uint64_t)f->ext[0].lba * ISO9660_BLOCK;
+	char what[64];
+	int rc;
+
 	initramfs_probe(data, f->size, in->scratch, in->scratch_cap, &in->st, &fam);
 	if (fam.family == INITRAMFS_UNKNOWN && !fam.opaque) {
 		in->skipped++;
 		say(in, "inject: %s (%s) is an initramfs of no known family%s: left as it is", name,
 		    initramfs_comp_name(fam.comp), fam.damaged ? " (and damaged)" : "");
+		return 0;
+	}
+	if (fam.has_memboot) {
+		say(in, "inject: %s carries memboot's integration already: left as it is", name);
+		in->present++;
+		return 0;
+	}
+	if (fam.family == INITRAMFS_MKINITCPIO && !fam.has_memdisk_hook) {
+		say(in, "inject: %s is a mkinitcpio initramfs without the memdisk hook (archiso's "
+		    "HOOKS run it, and memboot's segment replaces it): left as it is", name);
+		in->skipped++;
 		return 0;
 	}
 	if (fam.family == INITRAMFS_MIXED) {
@@ -81,12 +106,11 @@ static int consider(void *ctx, const char *name, const struct iso9660_file *f)
 		return 0;
 	}
 	if (in->plan.n_files >= ISOPATCH_MAX_FILES)
-		return 1;
+		return 0;
 	rc = isopatch_add(&in->plan, &in->iso, f, in->payload_len, &in->q);
 	if (rc) {
 		say(in, "inject: %s cannot be extended: %s", name, isopatch_strerror(rc));
-		in->rc = rc;
-		return 1;
+		return rc;
 	}
 	in->fam[in->plan.n_files - 1] = fam;
 	if (fam.opaque)
@@ -105,6 +129,7 @@ int inject_make(struct inject *in, const uint8_t *image, uint64_t size, const ui
 		uint64_t payload_len, uint8_t *scratch, size_t scratch_cap, inject_say_fn *sayf,
 		void *say_ctx)
 {
+	unsigned i;
 	int rc;
 
 	memset(in, 0, sizeof(*in));
@@ -122,15 +147,24 @@ int inject_make(struct inject *in, const uint8_t *image, uint64_t size, const ui
 		say(in, "inject: not an ISO 9660 image (%s): booting unchanged", iso9660_strerror(rc));
 		return 0;
 	}
-	rc = iso9660_files(&in->iso, &in->q, consider, in);
-	if (rc || in->rc) {
+	rc = iso9660_files(&in->iso, &in->q, collect, in);
+	if (rc) {
 		say(in, "inject: the ISO's folders cannot be walked (%s): booting unchanged",
-		    rc ? iso9660_strerror(rc) : isopatch_strerror(in->rc));
-		in->plan.n_files = 0;
+		    iso9660_strerror(rc));
 		return 0;
 	}
+	for (i = 0; i < in->n_cand; i++) {
+		in->rc = consider(in, in->cand_name[i], &in->cand[i]);
+		if (in->rc) {
+			say(in, "inject: booting unchanged");
+			in->plan.n_files = 0;
+			return 0;
+		}
+	}
 	if (!in->plan.n_files) {
-		if (!in->skipped)
+		if (in->present)
+			say(in, "inject: the initramfs finds the image itself: booting unchanged");
+		else if (!in->skipped)
 			say(in, "inject: no initrd in the ISO: booting unchanged");
 		else
 			say(in, "inject: no initramfs of a known family (initramfs-tools, dracut, "

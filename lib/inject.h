@@ -40,19 +40,22 @@ struct inject {
 	struct isopatch plan;           /**< the replaced sectors, the new extents */
 	struct initramfs_info fam[ISOPATCH_MAX_FILES];  /**< each planned initrd's family */
 	unsigned skipped;               /**< initrds of no known family, left as they are */
+	unsigned present;               /**< initrds with memboot's integration, left as they are */
 	const uint8_t *image;
 	uint64_t image_size;
 	const uint8_t *payload;         /**< the segment */
 	uint64_t payload_len;
 	/* Working state. */
 	struct iso9660 iso;
-	struct iso9660_refs_scratch q;
+	struct iso9660_refs_scratch q;  /**< the walks' queue of folders */
+	unsigned n_cand;                /**< initrds the walk found (planned after it) */
+	struct iso9660_file cand[2 * ISOPATCH_MAX_FILES];
+	char cand_name[2 * ISOPATCH_MAX_FILES][40];
 	struct inflate_state st;
 	uint8_t *scratch;
 	size_t scratch_cap;
 	inject_say_fn *say;
 	void *say_ctx;
-	unsigned tries;
 	int rc;
 };
 

@@ -32,14 +32,19 @@ $(BUILD)/memdisk-attach: tools/memdisk-attach.c $(FIND_SRC) $(ATTACH_SRC) $(TOOL
 # writes it with lib/cpio; the segment carries memdisk-attach and the hooks
 # (initramfs/inject/, and the integrations' scripts).
 # Each family's hook lies where only that family looks: initramfs-tools
-# sources conf/conf.d/*, dracut runs (usr/)lib/dracut/hooks/pre-trigger/*.
+# sources conf/conf.d/*, dracut runs (usr/)lib/dracut/hooks/pre-trigger/*,
+# mkinitcpio runs hooks/memdisk where its HOOKS name memdisk (archiso's do,
+# before archiso: the segment's replaces archiso's memdiskfind + phram one).
+# 69-memboot.rules gives an mtdblock device its by-label link.
 # No path goes through bin, sbin or lib: in a merged-/usr initramfs those are
 # links, and the kernel replaces a link by a folder the segment names.
 PAYLOAD_FILES := usr/bin/memdisk-attach=$(BUILD)/memdisk-attach \
                  scripts/init-premount/memboot=initramfs/initramfs-tools/scripts/init-premount/memboot \
                  conf/conf.d/zz-memboot=initramfs/inject/initramfs-tools.conf \
-                 usr/sbin/memboot-attach=initramfs/dracut/90memboot/memboot-attach.sh \
-                 usr/lib/dracut/hooks/pre-trigger/10-memboot-queue.sh=initramfs/inject/dracut-queue.sh
+                 usr/lib/memboot/memboot-attach=initramfs/dracut/90memboot/memboot-attach.sh \
+                 usr/lib/dracut/hooks/pre-trigger/10-memboot-queue.sh=initramfs/inject/dracut-queue.sh \
+                 hooks/memdisk=initramfs/mkinitcpio/hooks/memboot \
+                 usr/lib/udev/rules.d/69-memboot.rules=initramfs/udev/69-memboot.rules
 
 $(BUILD)/mkcpio: tools/payload/mkcpio.c lib/cpio.c lib/cpio.h
 	@mkdir -p $(@D)
@@ -48,7 +53,8 @@ $(BUILD)/mkcpio: tools/payload/mkcpio.c lib/cpio.c lib/cpio.h
 $(BUILD)/inject.cpio: tools/tools.mk $(BUILD)/mkcpio $(BUILD)/memdisk-attach initramfs/inject/initramfs-tools.conf \
                       initramfs/initramfs-tools/scripts/init-premount/memboot \
                       initramfs/dracut/90memboot/memboot-attach.sh \
-                      initramfs/inject/dracut-queue.sh
+                      initramfs/inject/dracut-queue.sh initramfs/mkinitcpio/hooks/memboot \
+                      initramfs/udev/69-memboot.rules
 	$(BUILD)/mkcpio $@ $(PAYLOAD_FILES)
 
 # gzip-compressed (the kernel unpacks each segment by its own magic): 100 KiB

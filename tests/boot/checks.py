@@ -395,6 +395,31 @@ def check_live(case, prefix="/dev/"):
                  f"{os.path.getsize(case.image)} bytes; live root done {secs} s after QEMU started")
 
 
+def check_live_plain(case, prefix="/dev/"):
+    """check_live for a live ISO whose initramfs was built as a distribution
+    builds it (nothing of memboot's in it: live.sh, flavor dracut-plain):
+    the loader said which family it found, and the medium came through the
+    segment it appended (check_live: the root, its medium, the sha256)."""
+    text = efi_serial(case)
+    need(re.search(r"inject: .*: dracut\b.*appended", text),
+         f"{case.loader} did not say it found dracut and appended its segment: {efi_tail(case)}")
+    check_live(case, prefix)
+
+
+def check_live_plain_none(case):
+    """The same ISO without memboot's segment (noinject, or SYSLINUX's
+    memdisk): dracut's initqueue waits for the medium's label in vain and
+    gives up (rd.retry shortens the wait), and the live root never runs."""
+    r, text = case.results, efi_serial(case)
+    need(not r["done"] and not r["live_root"],
+         f"the live root ran without memboot's segment: {r['live_root']}, medium {r['medium']}")
+    need("dracut-initqueue" in text and "MEMBOOT_LIVE" in text,
+         f"dracut never waited for the medium's label: {efi_tail(case)}")
+    need(case.reached, f"dracut did not give up in {case.secs or 0:.0f} s: {efi_tail(case)}")
+    case.note = (f"dracut gave up waiting for by-label/MEMBOOT_LIVE after {case.secs:.0f} s; "
+                 "no live root")
+
+
 def blkid(path, tag):
     """The value of TAG (LABEL, UUID) of the file system in PATH."""
     return subprocess.run(["blkid", "-p", "-o", "value", "-s", tag, path], stdout=subprocess.PIPE,
@@ -442,6 +467,41 @@ def check_mkinitcpio(case, prefix="/dev/"):
                  f"{r['label_wait']}s; sha256 ok; without our rule: '{r['norule_link']}'; "
                  f"/init ran {q(r['boot_s'])}s")
 
+
+
+def check_archiso(case, prefix="/dev/"):
+    """The unmodified archiso stand-in (mkinitcpio.sh, MKI_VARIANT=archiso)
+    booted through memboot: the loader said it found mkinitcpio (archiso);
+    the segment's hooks/memdisk, run where archiso's HOOKS run memdisk,
+    attached the image as PREFIX...; archiso's lookup found the ISO's label
+    on that device; its first LEN bytes hash like the image."""
+    guest_ran(case)
+    r, text = case.results, serial(case)
+    need("inject: " in text and "mkinitcpio (archiso)" in text,
+         "the loader did not say it found mkinitcpio (archiso)")
+    dev = r["dev"]
+    said = f"memboot: memdisk image attached as {dev}"
+    need(dev.startswith(prefix), f"device '{dev}' is not {prefix}*")
+    need(r["hook_rc"] == "0" and r["hook_out"] == said,
+         f"hooks/memdisk (exit {q(r['hook_rc'])}) said '{r['hook_out']}', not that it attached {dev}")
+    label = blkid(case.raw or case.image, "LABEL")
+    need(r["label_link"] == dev, f"/dev/disk/by-label/{label} -> '{r['label_link']}', not {dev}")
+    need(r["len"] == str(image_len(case)), f"image length {q(r['len'])}, expected {image_len(case)}")
+    need(r["sha256"] == image_sha256(case), f"sha256 of {dev} differs from the image's")
+    case.note = f"{said}; by-label/{label} -> {dev}; sha256 ok; /init ran {q(r['boot_s'])}s"
+
+
+def check_archiso_none(case):
+    """The same stand-in without memboot's segment (noinject, or SYSLINUX's
+    memdisk): archiso's own memdisk hook has no memdiskfind or phram to work
+    with, so no device appears and archiso's label lookup finds nothing."""
+    guest_ran(case)
+    r = case.results
+    need(r["hook_rc"] == "0", f"hooks/memdisk exited {q(r['hook_rc'])}")
+    need(not r["label_link"] and not r["dev"],
+         f"a medium appeared: label -> '{r['label_link']}', device '{r['dev']}'")
+    case.note = (f"no medium: by-label/{r['label']} absent after {r['label_wait']} s "
+                 f"(hook said '{r['hook_out']}')")
 
 
 # ---------------------------------------------------------------- unmodified distributions

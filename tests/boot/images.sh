@@ -50,6 +50,7 @@
 #   efi-rescue       GRUB's UEFI rescue CD (grub-mkrescue, nothing added)
 #   live:FLAVOR:RULE a live ISO (live.sh): FLAVOR debian or dracut
 #   mkinitcpio:RULE  the test ISO booting the mkinitcpio image (mkinitcpio.sh)
+#   archiso:RULE     the same with the unmodified archiso stand-in (MKI_VARIANT=archiso)
 #   distro:FLAVOR    an unmodified distribution ISO (distro.sh): FLAVOR debian
 #                    (Debian 12 live, made by live-build), hard-linked from
 #                    the cache once its initrd was checked
@@ -200,6 +201,12 @@ case_image() {
             IMG=$dir/$name.iso
             make_mkinitcpio_iso "$IMG" "$dir/isolinux.cfg" "${kind#*:}" ||
                 die "could not build the mkinitcpio initramfs" ;;
+        archiso:*)
+            boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
+            IMG=$dir/$name.iso
+            MKI_VARIANT=archiso MKI_MEDIA=$MEDIA/mkinitcpio-archiso \
+                make_mkinitcpio_iso "$IMG" "$dir/isolinux.cfg" "${kind#*:}" ||
+                die "could not build the archiso stand-in initramfs" ;;
         distro:*)
             IMG=$dir/$name.iso
             make_distro_image "$IMG" "${kind#distro:}" ||

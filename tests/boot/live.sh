@@ -104,6 +104,7 @@ ensure_live_media() {
         case $flavor in
             debian) build_live_debian ;;
             dracut) build_live_dracut ;;
+            dracut-plain) build_live_dracut_plain ;;
             *) die "unknown live flavor '$flavor'" ;;
         esac
     ) 9>"$MEDIA/.lock"
@@ -116,7 +117,7 @@ live_args() {
     shift 2
     case $flavor in
         debian) boot="boot=live" ;;
-        dracut) boot="root=live:CDLABEL=$LIVE_LABEL rd.live.image rd.shell=0" ;;
+        dracut|dracut-plain) boot="root=live:CDLABEL=$LIVE_LABEL rd.live.image rd.shell=0" ;;
     esac
     printf '%s\n' "$boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*"
 }
@@ -146,7 +147,7 @@ live_xorriso() {
         "isolinux/isolinux.cfg=$cfg" "live/vmlinuz=$MEDIA/vmlinuz" "live/initrd.img=$dir/initrd.img")
     case $flavor in
         debian) graft+=("live/filesystem.squashfs=$dir/filesystem.squashfs") ;;
-        dracut) graft+=("LiveOS/squashfs.img=$dir/squashfs.img") ;;
+        dracut|dracut-plain) graft+=("LiveOS/squashfs.img=$dir/squashfs.img") ;;
     esac
     [[ -n $pad ]] && graft+=("pad.bin=$pad")
     if [[ -n ${LIVE_EFI:-} ]]; then
@@ -186,6 +187,11 @@ build_live_efi() {
 make_live_iso() {
     local out=$1 flavor=$2 token=$3 rule=$4
     shift 4
+    # FLAVOR+efi: with the EFI GRUB El Torito entry (for memdisk.efi).
+    if [[ $flavor == *+efi ]]; then
+        flavor=${flavor%+efi}
+        local LIVE_EFI=1
+    fi
     ensure_live_media "$flavor" || return 1
     if [[ -n ${LIVE_EFI:-} ]]; then
         (flock 9 && build_live_efi) 9>"$MEDIA/.lock" || return 1

@@ -5,6 +5,14 @@
 #                                    and memboot's module as `make install`
 #                                    put it in live-prefix
 #   $MEDIA/live-dracut/squashfs.img  LiveOS/rootfs.img inside: live-root as ext4
+#   $MEDIA/live-dracut-plain/        the same as a distribution would build it:
+#                                    dracut's own modules only (nothing of
+#                                    memboot's), generic (--no-hostonly, with
+#                                    kernel-modules: storage, input and the
+#                                    rest), dracut's default compression;
+#                                    checked to hold no memdiskfind, phram or
+#                                    nvdimm module (mtdblock comes with the
+#                                    block drivers), and nbd.ko and loop.ko
 #
 # dracut takes its modules from $dracutbasedir/modules.d (/usr/lib/dracut by
 # default).  To use memboot's installed module without touching the host,
@@ -23,6 +31,14 @@ LIVE_DRACUT_DRIVERS="ext4 isofs"
 LIVE_DRACUT_OMIT_DRIVERS="bcache dlm md_cluster raid456 raid10 raid1 raid0 multipath faulty
     linear dm_raid dm_cache dm_cache_smq dm_thin_pool dm_era dm_integrity dm_writecache
     dm_zoned dm_crypt dm_verity dm_multipath dm_switch dm_log_writes dm_delay dm_flakey"
+
+# The plain initrd: a generic dmsquash-live initramfs as a distribution's
+# live media carry (no memboot module).
+LIVE_DRACUT_PLAIN_MODULES="systemd systemd-initrd dracut-systemd dmsquash-live kernel-modules"
+# What it must not hold (a name in lsinitrd's listing), and what it must.
+LIVE_DRACUT_PLAIN_ABSENT=(memboot memdisk-attach memdiskfind phram.ko nfit.ko libnvdimm.ko
+    nd_pmem.ko)
+LIVE_DRACUT_PLAIN_NEEDED=(nbd.ko loop.ko dmsquash-live-root)
 
 # live_dracut_basedir DIR: make DIR a dracutbasedir: /usr/lib/dracut with
 # memboot's installed module added.
@@ -86,4 +102,38 @@ build_live_dracut() {
     live_dracut_rootfs "$dir/squashfs.img" || return 1
     rm -rf "$dir/dracut-base" "$dir/conf.d" "$conf"
     set_stamp live-dracut "$hash"
+}
+
+# build_live_dracut_plain: $MEDIA/live-dracut-plain/initrd.img and squashfs.img.
+build_live_dracut_plain() {
+    local kver hash dir=$MEDIA/live-dracut-plain conf files f
+    kver=$(kernel_version)
+    host_kernel_ready || return 1
+    hash=$(inputs_hash "$BOOT_DIR/live_dracut.sh" "$MEDIA/live-root.stamp" "kver=$kver" \
+        "$(host_versions dracut-core dracut-live systemd udev kmod e2fsprogs squashfs-tools)")
+    is_fresh live-dracut-plain "$hash" && return 0
+    log "media: live-dracut-plain (generic dracut for $kver with dmsquash-live, nothing of memboot's; about a minute)"
+    rm -rf "$dir"
+    mkdir -p "$dir/conf.d"
+    conf=$dir/dracut.conf
+    : >"$conf"
+    # shellcheck disable=SC2086,SC2116 # word lists, on one line
+    dracut --force --no-hostonly --no-early-microcode \
+        --conf "$conf" --confdir "$dir/conf.d" --tmpdir "$dir" \
+        -m "$LIVE_DRACUT_PLAIN_MODULES" --add-drivers "$LIVE_DRACUT_DRIVERS" \
+        --omit-drivers "$(echo $LIVE_DRACUT_OMIT_DRIVERS)" \
+        --kver "$kver" "$dir/initrd.img" >"$dir/dracut.log" 2>&1 ||
+        { cat "$dir/dracut.log" >&2; return 1; }
+    # The archive's names only (lsinitrd's header names the build folder).
+    files=$(lsinitrd "$dir/initrd.img" 2>/dev/null | awk '$1 ~ /^[-dlcbps][-rwxsStT]+$/ && NF >= 9 { print $9 }')
+    for f in "${LIVE_DRACUT_PLAIN_ABSENT[@]}"; do
+        [[ $files != *"$f"* ]] || { log "live: $dir/initrd.img holds $f: not a plain initramfs"; return 1; }
+    done
+    for f in "${LIVE_DRACUT_PLAIN_NEEDED[@]}"; do
+        [[ $files == *"$f"* ]] || { log "live: $dir/initrd.img lacks $f (see $dir/dracut.log)"; return 1; }
+    done
+    printf '%s\n' "$files" >"$dir/initrd.txt"
+    live_dracut_rootfs "$dir/squashfs.img" || return 1
+    rm -rf "$dir/conf.d" "$conf"
+    set_stamp live-dracut-plain "$hash"
 }

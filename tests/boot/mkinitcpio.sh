@@ -23,6 +23,15 @@
 # host-side check is check_mkinitcpio in checks.py.  Run directly, it builds
 # the initramfs and prints its path.
 #
+# MKI_VARIANT=archiso (image kind "archiso:RULE") builds instead what an
+# unmodified archiso initramfs is to memboot: HOOKS=(base udev memdisk
+# archiso) with archiso's own memdisk run hook (memdiskfind, then phram and
+# mtdblock) but, as where syslinux-utils is not installed, without
+# memdiskfind, phram or mtdblock, and nothing of memboot's; the nbd and loop
+# modules archiso's pxe_nbd and loop_mnt hooks add are there.  Booted through
+# memboot, the segment memboot appends replaces hooks/memdisk; without it
+# (noinject, SYSLINUX's memdisk) no medium appears.
+#
 # Media (in $MEDIA/mkinitcpio, rebuilt when an input changes): initrd.gz,
 # iso-tree/ (ISOLINUX, the guest kernel, this initrd.gz).
 
@@ -34,7 +43,9 @@ fi
 
 MKI_SRC=$REPO/initramfs/mkinitcpio
 MKI_RULES=$REPO/initramfs/udev/69-memboot.rules
+MKI_VARIANT=${MKI_VARIANT:-memboot}
 MKI_MEDIA=$MEDIA/mkinitcpio
+[[ $MKI_VARIANT == memboot ]] || MKI_MEDIA=$MEDIA/mkinitcpio-$MKI_VARIANT
 # What mkinitcpio's own udev install hook adds (Debian's paths).
 MKI_UDEVD=/lib/systemd/systemd-udevd
 MKI_UDEV_RULES=(50-udev-default.rules 60-persistent-storage.rules 64-btrfs.rules 80-drivers.rules)
@@ -240,11 +251,12 @@ udevadm trigger --action=add --type=subsystems
 udevadm trigger --action=add --type=devices
 udevadm settle
 
-# memboot's hook, run as mkinitcpio's init runs each hook: source it in this
-# shell, call run_hook (its output is kept for the host, then shown).
-msg ":: running hook [memboot]"
+# The hook before archiso (memboot's, or archiso's memdisk), run as
+# mkinitcpio's init runs each hook: source it in this shell, call run_hook
+# (its output is kept for the host, then shown).
+msg ":: running hook [@RUNHOOK@]"
 unset run_hook
-. /hooks/memboot
+. /hooks/@RUNHOOK@
 run_hook >/run/hook.out 2>&1
 emit hook_rc "$?"
 unset run_hook
@@ -271,6 +283,9 @@ found=$(memdiskfind 2>/dev/null)
 emit find "$found"
 len=
 [ -n "$found" ] && len=$((${found#*,}))
+# Without memdiskfind (the archiso stand-in): the length memdisk-attach found.
+[ -z "$len" ] && len=$(memdisk-attach --verbose 2>&1 >/dev/null |
+    sed -n 's/.*image at [^,]*, \([0-9]*\) bytes.*/\1/p' | head -n1)
 emit len "$len"
 if [ -n "$dev" ] && [ -b "$dev" ] && [ -n "$len" ]; then
     uuid=$(udevadm info --query=property --name="$dev" | sed -n 's/^ID_FS_UUID_ENC=//p')
@@ -286,7 +301,7 @@ emit links "$(ls /dev/disk/by-label 2>/dev/null | tr '\n' ' ')"
 # Control: the same device re-probed without 69-memboot.rules (a "change"
 # event), then with it again.  An mtdblock device must lose its link (only
 # memboot's rule gives it one); a pmem device keeps it (systemd's rules).
-if [ -n "$dev" ] && [ -b "$dev" ]; then
+if [ -n "$dev" ] && [ -b "$dev" ] && [ -e /usr/lib/udev/rules.d/69-memboot.rules ]; then
     _sys=/sys/class/block/${dev#/dev/}
     mv /usr/lib/udev/rules.d/69-memboot.rules /run/
     udevadm control --reload
@@ -305,7 +320,27 @@ emit boot_s "$(awk -v t0="$_t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
 emit case_rc 0
 finish
 INIT
+    sed -i "s/@RUNHOOK@/$1/g" "$BUILDROOT/init"
     chmod 755 "$BUILDROOT/init"
+}
+
+# mki_archiso_hooks: archiso's memdisk run hook as its HOOKS run it before
+# archiso (written here from what it does: find the image with memdiskfind,
+# map it with phram, make it a block device with mtdblock), and a stand-in
+# for archiso's own hook file (this /init does its medium lookup).
+mki_archiso_hooks() {
+    cat >"$BUILDROOT/hooks/memdisk" <<'HOOK'
+#!/usr/bin/ash
+# archiso-style memdisk run hook (stand-in, tests/boot/mkinitcpio.sh).
+run_hook() {
+    if command -v memdiskfind >/dev/null 2>&1 && _m=$(memdiskfind); then
+        modprobe phram "phram=memdisk,$_m" && modprobe mtdblock
+    fi
+}
+HOOK
+    printf '%s\n' '#!/usr/bin/ash' '# archiso stand-in: /init looks for the medium by label.' \
+        'run_hook() { :; }' >"$BUILDROOT/hooks/archiso"
+    chmod 755 "$BUILDROOT/hooks/memdisk" "$BUILDROOT/hooks/archiso"
 }
 
 # mki_modules_db: the module lists and depmod's indexes (mkinitcpio runs
@@ -328,11 +363,18 @@ mki_build_root() (
     MKI_ERRORS=0
     mki_base || error "base failed"
     mki_udev || error "udev failed"
-    MKI_HOOK=memboot
-    # shellcheck source=initramfs/mkinitcpio/install/memboot
-    source "$MKI_SRC/install/$MKI_HOOK"
-    build || error "the memboot hook's build() returned $?"
-    mki_init
+    if [[ $MKI_VARIANT == archiso ]]; then
+        add_module nbd || error "nbd failed"
+        add_module loop || error "loop failed"
+        mki_archiso_hooks
+        mki_init memdisk
+    else
+        MKI_HOOK=memboot
+        # shellcheck source=initramfs/mkinitcpio/install/memboot
+        source "$MKI_SRC/install/$MKI_HOOK"
+        build || error "the memboot hook's build() returned $?"
+        mki_init memboot
+    fi
     mki_modules_db || error "depmod failed"
     [[ $MKI_ERRORS -eq 0 ]] || { printf '==> ERROR: image build failed: %d errors\n' "$MKI_ERRORS" >&2; exit 1; }
 )
@@ -340,7 +382,7 @@ mki_build_root() (
 # mki_inputs: the files the image is made from.
 mki_inputs() {
     local r
-    printf '%s\n' "$BOOT_DIR/mkinitcpio.sh" "$MKI_SRC/install/memboot" "$MKI_SRC/hooks/memboot" \
+    printf '%s\n' "variant=$MKI_VARIANT" "$BOOT_DIR/mkinitcpio.sh" "$MKI_SRC/install/memboot" "$MKI_SRC/hooks/memboot" \
         "$MKI_RULES" "$BUILD/memdiskfind" "$BUILD/memdisk-attach" "$HOST_BUSYBOX" \
         "$(readlink -f "$MKI_UDEVD")"
     for r in "${MKI_UDEV_RULES[@]}"; do printf '%s\n' "/lib/udev/rules.d/$r"; done
@@ -353,32 +395,38 @@ build_mkinitcpio_initramfs() {
     kver=$(kernel_version)
     mapfile -t inputs < <(mki_inputs)
     hash=$(inputs_hash "${inputs[@]}" "kver=$kver")
-    is_fresh mkinitcpio/initrd.gz "$hash" && return 0
-    log "media: mkinitcpio/initrd.gz (kernel $kver)"
+    is_fresh "${MKI_MEDIA##*/}/initrd.gz" "$hash" && return 0
+    log "media: ${MKI_MEDIA##*/}/initrd.gz (kernel $kver)"
     mkdir -p "$MKI_MEDIA"
     stage=$MKI_MEDIA/root
     rm -rf "$stage"
     mkdir -p "$stage"
     mki_build_root "$stage" || return 1
+    if [[ $MKI_VARIANT == archiso ]] &&
+        find "$stage" \( -name 'memdiskfind*' -o -name 'phram.ko*' -o -name 'mtdblock.ko*' \
+            -o -name '*memboot*' -o -name 'memdisk-attach*' \) | grep -q .; then
+        log "media: the archiso stand-in holds what it must not: $(find "$stage" -name '*memboot*' -o -name 'memdiskfind*' -o -name 'phram.ko*' | head -3)"
+        return 1
+    fi
     mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
     (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
         cpio --null -o -H newc --quiet -R 0:0) | gzip -6n >"$MKI_MEDIA/initrd.gz.new" || return 1
     mv "$MKI_MEDIA/initrd.gz.new" "$MKI_MEDIA/initrd.gz"
-    set_stamp mkinitcpio/initrd.gz "$hash"
+    set_stamp "${MKI_MEDIA##*/}/initrd.gz" "$hash"
 }
 
 # build_mkinitcpio_iso_tree: ISOLINUX, the guest kernel and this initrd.gz.
 build_mkinitcpio_iso_tree() {
     local hash tree=$MKI_MEDIA/iso-tree
     hash=$(inputs_hash "$MEDIA/vmlinuz" "$MKI_MEDIA/initrd.gz" "$ISOLINUX_BIN" "$SYSLINUX_BIOS/ldlinux.c32")
-    is_fresh mkinitcpio/iso-tree "$hash" && return 0
-    log "media: mkinitcpio/iso-tree"
+    is_fresh "${MKI_MEDIA##*/}/iso-tree" "$hash" && return 0
+    log "media: ${MKI_MEDIA##*/}/iso-tree"
     rm -rf "$tree"
     mkdir -p "$tree/isolinux"
     cp "$ISOLINUX_BIN" "$SYSLINUX_BIOS/ldlinux.c32" "$tree/isolinux/"
     ln "$MEDIA/vmlinuz" "$tree/vmlinuz"
     ln "$MKI_MEDIA/initrd.gz" "$tree/initrd.gz"
-    set_stamp mkinitcpio/iso-tree "$hash"
+    set_stamp "${MKI_MEDIA##*/}/iso-tree" "$hash"
 }
 
 # ensure_mkinitcpio_media: both, under a lock (the cases run in parallel).
@@ -387,7 +435,7 @@ ensure_mkinitcpio_media() {
     (
         flock 8
         build_mkinitcpio_initramfs && build_mkinitcpio_iso_tree
-    ) 8>"$MEDIA/.mkinitcpio.lock"
+    ) 8>"$MEDIA/.${MKI_MEDIA##*/}.lock"
 }
 
 # ---------------------------------------------------------------- images.sh

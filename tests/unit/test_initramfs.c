@@ -68,7 +68,9 @@ void test_initramfs(void)
 	static const char *const dracut[] = { "d:etc", "d:etc/cmdline.d", "d:usr/lib/dracut",
 		"usr/lib/dracut/modules.txt", "usr/sbin/dmsquash-live-root", NULL };
 	static const char *const mkinit[] = { "VERSION", "config", "d:hooks", "hooks/archiso",
-		"hooks/udev", "init", "init_functions", NULL };
+		"hooks/memdisk", "hooks/udev", "init", "init_functions", NULL };
+	static const char *const ours[] = { "conf/initramfs.conf", "scripts/init-premount/memboot",
+		NULL };
 	static const char *const ucode[] = { "d:kernel", "d:kernel/x86", "d:kernel/x86/microcode",
 		"kernel/x86/microcode/GenuineIntel.bin", NULL };
 	static const char *const none[] = { "init", "d:bin", "bin/busybox", NULL };
@@ -125,6 +127,10 @@ void test_initramfs(void)
 	n = archive(arc, sizeof(arc), mkinit);
 	CHECK_EQ(probe(arc, n, 0, &in), INITRAMFS_MKINITCPIO);
 	CHECK(in.flavour && !strcmp(in.flavour, "archiso"));
+	CHECK(in.has_memdisk_hook && !in.has_memboot);
+	n = archive(arc, sizeof(arc), ours);
+	CHECK_EQ(probe(arc, n, 0, &in), INITRAMFS_TOOLS);
+	CHECK(in.has_memboot && !in.has_memdisk_hook);
 
 	/* No family; several families. */
 	n = archive(arc, sizeof(arc), none);

@@ -188,6 +188,54 @@ void test_inject(void)
 	CHECK(inj.fam[0].opaque);
 	CHECK(strstr(said, "zstd, not looked into") != NULL);
 
+	free(iso);
+
+	/* memboot's own integration inside: left as it is. */
+	rdn = initrd(rd, sizeof(rd), "scripts/init-premount/memboot");
+	write_file(path, rd, rdn);
+	iso = make_iso(dir, &n);
+	CHECK(iso != NULL);
+	if (!iso)
+		goto out;
+	said[0] = '\0';
+	CHECK_EQ(inject_make(&inj, iso, n, seg, sizeof(seg), scratch, sizeof(scratch), say_fn,
+			     NULL), 0);
+	CHECK(strstr(said, "carries memboot's integration already") != NULL);
+	CHECK(strstr(said, "finds the image itself") != NULL);
+
+	free(iso);
+
+	/* An archiso-like root (initrd.gz, a folder, more files after it), no Joliet. */
+	{
+		struct cpio_writer w;
+		char root[300];
+
+		snprintf(root, sizeof(root), "rm -rf %s/live && mkdir -p %s/isolinux", dir, dir);
+		CHECK_EQ(system(root), 0);
+		cpio_init(&w, rd, sizeof(rd), 0);
+		cpio_add(&w, "hooks", CPIO_S_IFDIR | 0755, NULL, 0);
+		cpio_add(&w, "hooks/memdisk", CPIO_S_IFREG | 0755, "run_hook() { :; }\n", 18);
+		cpio_add(&w, "init_functions", CPIO_S_IFREG | 0644, "x\n", 2);
+		rdn = cpio_finish(&w, 4);
+		snprintf(path, sizeof(path), "%s/initrd.gz", dir);
+		write_file(path, rd, rdn);
+		snprintf(path, sizeof(path), "%s/isolinux/isolinux.cfg", dir);
+		write_file(path, "default linux\n", 14);
+		snprintf(path, sizeof(path), "%s/vmlinuz", dir);
+		write_file(path, "kernel", 6);
+		snprintf(path, sizeof(path), "%s/pad.bin", dir);
+		write_file(path, seg, sizeof(seg));
+	}
+	iso = make_iso(dir, &n);
+	CHECK(iso != NULL);
+	if (!iso)
+		goto out;
+	said[0] = '\0';
+	CHECK_EQ(inject_make(&inj, iso, n, seg, sizeof(seg), scratch, sizeof(scratch), say_fn,
+			     NULL), 1);
+	CHECK_EQ(inj.fam[0].family, INITRAMFS_MKINITCPIO);
+	CHECK(strstr(said, "cannot be walked") == NULL);
+
 	/* Not ISO 9660 (the same bytes without their volume descriptors). */
 	memset(iso + 16 * ISO9660_BLOCK, 0, ISO9660_BLOCK);
 	said[0] = '\0';

@@ -28,7 +28,8 @@ static int n_dirs;
  */
 static int through_link(const char *path)
 {
-	static const char *const links[] = { "bin/", "sbin/", "lib/", "lib32/", "lib64/", "libx32/" };
+	static const char *const links[] = { "bin/", "sbin/", "lib/", "lib32/", "lib64/", "libx32/",
+					     "usr/sbin/", "usr/lib64/" };
 	size_t i;
 
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
@@ -86,8 +87,8 @@ int main(int argc, char **argv)
 		}
 		*eq = '\0';
 		if (through_link(argv[i])) {
-			fprintf(stderr, "mkcpio: %s: bin, sbin and lib may be links in the "
-				"initramfs; use usr/...\n", argv[i]);
+			fprintf(stderr, "mkcpio: %s: bin, sbin, lib and usr/sbin may be links "
+				"in the initramfs; use usr/bin or usr/lib\n", argv[i]);
 			return 2;
 		}
 		f = fopen(eq + 1, "rb");

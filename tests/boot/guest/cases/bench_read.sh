@@ -2,7 +2,8 @@
 # Makes the MEMDISK image a block device the way a user would: /dev/pmemN if
 # the kernel made one by itself (memboot's pmem option; modules loaded by
 # modalias, as udev would), else memdisk-attach --backend=phram
-# (/dev/mtdblockN).  Then drops the page cache and reads the whole device once
+# (/dev/mtdblockN), or the backend memboot.backend=NAME on the memdisk's
+# command line names (bench/inject.sh: memdisk-attach reads it there).  Then drops the page cache and reads the whole device once
 # with dd bs=1M to /dev/null, timed in the guest from /proc/timer_list's
 # "now at N nsecs" (CLOCK_MONOTONIC; busybox date has no %N), and reports
 #     read_start=1                          just before the read
@@ -26,8 +27,13 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
     grep -qi persistent /proc/iomem || break
     sleep 0.2
 done
-if [ -n "$dev" ]; then
+want=$(memdiskfind --verbose 2>&1 | sed -n 's/.*memboot\.backend=\([a-z]*\).*/\1/p' | head -n1)
+if [ -n "$dev" ] && [ -z "$want" ]; then
     backend=pmem
+elif [ -n "$want" ]; then
+    backend=$want
+    capture attach memdisk-attach
+    dev=$(head -n1 /tmp/attach.out)
 else
     backend=phram
     capture attach memdisk-attach --backend=phram
