@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2153 # the globals are run.sh's
 # inject.sh - part "inject" of make bench (sourced by run.sh): what memboot's
 # injection into an unmodified live ISO costs, and how fast the live root can
 # read its medium through each backend memdisk-attach may end up with.
