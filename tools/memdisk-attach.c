@@ -80,6 +80,8 @@ static void usage(FILE *f)
 		"  -d, --detach DEV    undo an attachment made by memdisk-attach\n"
 		"  -s, --sha256        also print (on stderr) the sha256 of the image as the\n"
 		"                      device reads it, to compare with a published checksum\n"
+		"  -W, --memdisk-words print the memboot.NAME[=VALUE] words of the memdisk's\n"
+		"                      command line (for hooks) and exit\n"
 		"  -v, --verbose       say what is tried\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          print this help\n"
@@ -151,6 +153,34 @@ static void memdisk_words(const char *line, const char **only, int *rw, int *sha
 		}
 		p += n;
 	}
+}
+
+/** --memdisk-words: the memboot.* words of the memdisk's command line, one line. */
+static int memdisk_words_print(void)
+{
+	static struct finder_result fr;
+	struct finder_opts fo = { 0 };
+	const char *p;
+	int rc, first = 1;
+
+	rc = finder_run(&fo, &fr);
+	if (rc != EXIT_FOUND)
+		return rc;
+	for (p = fr.scan.has_cmdline ? fr.scan.cmdline : ""; *p;) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t'; n++)
+			;
+		if (n > 8 && !strncmp(p, "memboot.", 8)) {
+			printf("%s%.*s", first ? "" : " ", (int)n, p);
+			first = 0;
+		}
+		p += n;
+	}
+	printf("\n");
+	return fflush(stdout) ? EXIT_ERROR : 0;
 }
 
 static int known_backend(const char *name)
@@ -247,18 +277,19 @@ int main(int argc, char **argv)
 		{ "rw", no_argument, NULL, 'w' },
 		{ "detach", required_argument, NULL, 'd' },
 		{ "sha256", no_argument, NULL, 's' },
+		{ "memdisk-words", no_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *only = NULL, *detach_dev = NULL;
-	int c, rw = 0, sha = 0;
+	int c, rw = 0, sha = 0, words = 0;
 
 	prog_name = "memdisk-attach";
 	if (argc >= 2 && !strcmp(argv[1], "--nbd-daemon"))
 		return nbd_daemon_main(argc, argv);
-	while ((c = getopt_long(argc, argv, "b:wd:svVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:wd:sWvVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			only = optarg;
@@ -271,6 +302,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			sha = 1;
+			break;
+		case 'W':
+			words = 1;
 			break;
 		case 'v':
 			verbose = 1;
@@ -299,5 +333,7 @@ int main(int argc, char **argv)
 	}
 	if (detach_dev)
 		return detach(detach_dev);
+	if (words)
+		return memdisk_words_print();
 	return attach(only, rw, sha);
 }

@@ -608,6 +608,28 @@ def check_distro_live(case, prefix="/dev/"):
                  f"{case.secs:.0f} s after QEMU started")
 
 
+VERIFIED = "Verification successfull"      # (live-boot's spelling)
+
+
+def check_distro_verified(case):
+    """live-boot's own verify-checksums, asked for with
+    memboot.verify-checksums on the memdisk line (the ISO's kernel command
+    line is the distribution's): the hook attached the image and passed the
+    request on, and live-boot checked every file its sha256sum.txt lists, on
+    the medium memboot exposed, and said they all match."""
+    text = efi_serial(case)
+    need(HOOK_ADDED in text, f"the segment's hook never said '{HOOK_ADDED}'")
+    dev = HOOK_DEVICE.search(text)
+    need(dev, "the hook attached nothing")
+    need("memboot: live-boot will verify the medium's checksums" in text,
+         "the hook did not pass memboot.verify-checksums on to live-boot")
+    need(NO_MEDIUM not in text, f"live-boot said '{NO_MEDIUM}'")
+    need(case.reached and VERIFIED in text,
+         f"live-boot never said '{VERIFIED}': {' | '.join(text.strip().splitlines()[-3:])}")
+    case.note = (f"live-boot verified the ISO's files on {dev.group(1)}: '{VERIFIED}' "
+                 f"{case.secs:.0f} s after QEMU started")
+
+
 def efi_serial(case):
     """The serial log without CRs and terminal escapes (OVMF mirrors its
     console there: memdisk.efi's lines, GRUB's, iPXE's; then Linux's ttyS0)."""

@@ -187,11 +187,27 @@ err_clear:
 	return ATTACH_FAILED;
 }
 
+/**
+ * Read ahead NBD_READAHEAD_KB on @p dev: each request is a round trip
+ * through our server, so fewer, larger ones read faster (measured in
+ * make bench, part inject). Best effort: a kernel that refuses keeps its own.
+ */
+static void set_readahead(const char *dev)
+{
+	char p[96], v[16];
+
+	snprintf(p, sizeof(p), "/sys/block/%s/queue/read_ahead_kb", dev + 5);
+	snprintf(v, sizeof(v), "%u", NBD_READAHEAD_KB);
+	if (write_file(p, v))
+		vmsg("nbd: could not set %s to %s", p, v);
+}
+
 /** Connect a free /dev/nbdN to our own server. */
 static enum attach_rc nbd_attach(const struct image *im, char *dev, size_t n, char *why,
 				 size_t wn)
 {
 	struct physmem pm;
+	enum attach_rc rc;
 	int sv[2], err;
 
 	/* The server maps the image from /dev/mem: make sure it can. */
@@ -210,10 +226,15 @@ static enum attach_rc nbd_attach(const struct image *im, char *dev, size_t n, ch
 		return ATTACH_FAILED;
 	}
 	err = nbd_genl_available();
-	if (!err)
-		return attach_netlink(im, sv, dev, n, why, wn);
-	vmsg("nbd: no nbd netlink family (%s): using the ioctls", strerror(err));
-	return attach_ioctl(im, sv, dev, n, why, wn);
+	if (!err) {
+		rc = attach_netlink(im, sv, dev, n, why, wn);
+	} else {
+		vmsg("nbd: no nbd netlink family (%s): using the ioctls", strerror(err));
+		rc = attach_ioctl(im, sv, dev, n, why, wn);
+	}
+	if (rc == ATTACH_OK)
+		set_readahead(dev);
+	return rc;
 }
 
 /**

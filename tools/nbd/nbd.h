@@ -107,6 +107,8 @@ struct kapi_sockaddr_nl {
 
 /** Largest READ or WRITE the server accepts (the kernel sends far less). */
 #define NBD_SERVER_MAX_LEN (32u << 20)
+/** Read-ahead memdisk-attach sets on its nbd device, KiB (the kernel's default: 128). */
+#define NBD_READAHEAD_KB 1024u
 
 /** A decoded request. */
 struct nbd_request {

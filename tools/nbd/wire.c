@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "nbd.h"
@@ -110,6 +111,59 @@ static int write_full(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+/**
+ * A read's reply and data in one writev() straight from the mapping (no copy
+ * of our own). When the kernel has revoked the mapping (nd_pmem claimed the
+ * range, on UEFI) the socket write fails with EFAULT: the rest is then
+ * copied through @p buf, and that access raises the SIGBUS that
+ * physmem_follow_pmem() turns into a mapping of /dev/pmemN in place.
+ */
+static int send_read(int sock, const uint8_t reply[NBD_REPLY_BYTES], const uint8_t *src,
+		     size_t len, uint8_t **buf, size_t *cap)
+{
+	struct iovec iov[2];
+	size_t sent = 0, total = NBD_REPLY_BYTES + len;
+
+	while (sent < total) {
+		ssize_t w;
+		int k = 0;
+
+		if (sent < NBD_REPLY_BYTES) {
+			iov[k].iov_base = (void *)(reply + sent);
+			iov[k++].iov_len = NBD_REPLY_BYTES - sent;
+		}
+		if (len) {
+			size_t d = sent > NBD_REPLY_BYTES ? sent - NBD_REPLY_BYTES : 0;
+
+			iov[k].iov_base = (void *)(src + d);
+			iov[k++].iov_len = len - d;
+		}
+		w = writev(sock, iov, k);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EFAULT && sent >= NBD_REPLY_BYTES)
+			break;
+		if (w <= 0)
+			return -1;
+		sent += (size_t)w;
+	}
+	if (sent < total) {
+		size_t d = sent - NBD_REPLY_BYTES, rest = len - d;
+
+		if (rest > *cap) {
+			uint8_t *nb = realloc(*buf, rest);
+
+			if (!nb)
+				return -1;
+			*buf = nb;
+			*cap = rest;
+		}
+		memcpy(*buf, src + d, rest);
+		return write_full(sock, *buf, rest);
+	}
+	return 0;
+}
+
 int nbd_wire_serve(int sock, uint8_t *mem, uint64_t size, int writable)
 {
 	uint8_t hdr[NBD_REQUEST_BYTES], reply[NBD_REPLY_BYTES];
@@ -146,25 +200,11 @@ int nbd_wire_serve(int sock, uint8_t *mem, uint64_t size, int writable)
 				memcpy(mem + rq.from, buf, rq.len);
 		}
 		nbd_wire_encode_reply(reply, err, rq.handle);
-		if (write_full(sock, reply, sizeof(reply)))
-			break;
 		if (rq.type == NBD_CMD_READ && !err) {
-			/* Copied here first, not written straight from the mapping:
-			 * when the kernel revokes it (nd_pmem claims the range on
-			 * UEFI) a write() would only fail with EFAULT, while this
-			 * access raises the SIGBUS that physmem_follow_pmem() turns
-			 * into a mapping of /dev/pmemN. */
-			if (rq.len > cap) {
-				uint8_t *nb = realloc(buf, rq.len);
-
-				if (!nb)
-					break;
-				buf = nb;
-				cap = rq.len;
-			}
-			memcpy(buf, mem + rq.from, rq.len);
-			if (write_full(sock, buf, rq.len))
+			if (send_read(sock, reply, mem + rq.from, rq.len, &buf, &cap))
 				break;
+		} else if (write_full(sock, reply, sizeof(reply))) {
+			break;
 		}
 	}
 	free(buf);
