@@ -593,6 +593,8 @@ def check_distro_live(case, prefix="/dev/"):
     need(dev and dev.group(1).startswith(prefix),
          f"the hook attached {dev.group(1) if dev else 'nothing'}; expected {prefix}*")
     need(NO_MEDIUM not in text, f"live-boot said '{NO_MEDIUM}'")
+    io = re.search(r"I/O error, dev \S+", text)
+    need(not io, f"the kernel reported '{io.group(0) if io else ''}' (the medium failed a read)")
     sha = HOOK_SHA.search(text)
     need(sha, "memdisk-attach printed no sha256 (memboot.sha256 on the memdisk line)")
     need(int(sha.group(3)) == image_len(case),

@@ -141,14 +141,22 @@ static int send_read(int sock, const uint8_t reply[NBD_REPLY_BYTES], const uint8
 		w = writev(sock, iov, k);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EFAULT && sent >= NBD_REPLY_BYTES)
-			break;
+		if (w < 0 && errno == EFAULT)
+			break;          /* nothing of this call was sent */
 		if (w <= 0)
 			return -1;
 		sent += (size_t)w;
 	}
 	if (sent < total) {
-		size_t d = sent - NBD_REPLY_BYTES, rest = len - d;
+		size_t d, rest;
+
+		if (sent < NBD_REPLY_BYTES) {
+			if (write_full(sock, reply + sent, NBD_REPLY_BYTES - sent))
+				return -1;
+			sent = NBD_REPLY_BYTES;
+		}
+		d = sent - NBD_REPLY_BYTES;
+		rest = len - d;
 
 		if (rest > *cap) {
 			uint8_t *nb = realloc(*buf, rest);
