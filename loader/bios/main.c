@@ -324,6 +324,10 @@ static void inject_view(struct install *in, const struct diskplan *p)
 
 	if (opt.inject == OPTIONS_TRI_OFF)
 		return;
+	/* A hard disk or floppy that is not an (isohybrid) ISO: nothing to say. */
+	if (p->kind != DISKPLAN_CDROM && !p->eltorito &&
+	    (p->disk_bytes < 0x8006 || memcmp(lin(in->image_addr + 0x8001), "CD001", 5)))
+		return;
 	if (p->disk_offset || (p->eltorito && p->kind != DISKPLAN_CDROM) || p->sector_shift > 11) {
 		con_printf("memdisk: inject: the disk is not the whole image: booting unchanged\n");
 		return;
@@ -387,8 +391,10 @@ static void inject_view(struct install *in, const struct diskplan *p)
 	in->map = sector_map;
 	in->n_map = n;
 	con_printf("memdisk: inject: %u initrd(s) grown, %u directory sector(s) replaced; %u KiB "
-		   "at %x, %u map entries, in %u us; the image stays as it is\n", inj.plan.n_files,
-		   inj.plan.n_sectors, (uint32_t)(ov_bytes >> 10), ov, n,
+		   "at %x, %u map entries, in %u us; the image stays as it is. In Linux, "
+		   "memdisk-attach exposes it: /dev/pmem0 with the pmem option where the initramfs "
+		   "has nd_pmem, else phram, nbd over /dev/mem, or a copy on a loop device\n",
+		   inj.plan.n_files, inj.plan.n_sectors, (uint32_t)(ov_bytes >> 10), ov, n,
 		   (uint32_t)timer_us() - t0);
 }
 
