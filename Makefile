@@ -25,6 +25,7 @@ LIBDIR    ?= $(PREFIX)/lib/memboot
 INITCPIODIR ?= $(PREFIX)/lib/initcpio
 ITDIR     ?= $(PREFIX)/share/initramfs-tools
 DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d/90memboot
+SHAREDIR  ?= $(PREFIX)/share/memboot
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
@@ -69,6 +70,9 @@ install: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
 	install -m 0644 $(BUILD)/memdisk $(DESTDIR)$(LIBDIR)/memdisk
 	install -m 0644 $(BUILD)/memdisk.efi $(DESTDIR)$(LIBDIR)/memdisk.efi
 	install -m 0644 docs/man/memdiskfind.1 docs/man/memdisk-attach.1 $(DESTDIR)$(MANDIR)/man1/
+	# The iPXE script that boots an ISO on BIOS and UEFI alike (docs/usage.md).
+	install -d $(DESTDIR)$(SHAREDIR)
+	install -m 0644 examples/memboot.ipxe $(DESTDIR)$(SHAREDIR)/memboot.ipxe
 	# mkinitcpio (Arch; HOOKS=(... udev memboot archiso ...)): PREFIX=/usr gives /usr/lib/initcpio.
 	install -d $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks $(DESTDIR)$(INITCPIODIR)/udev
 	install -m 0644 initramfs/mkinitcpio/install/memboot $(DESTDIR)$(INITCPIODIR)/install/memboot
@@ -95,6 +99,8 @@ uninstall:
 	      $(DESTDIR)$(DRACUTDIR)/memboot-attach.sh $(DESTDIR)$(DRACUTDIR)/69-memboot.rules
 	-rmdir $(DESTDIR)$(DRACUTDIR) 2>/dev/null
 	rm -f $(DESTDIR)$(MANDIR)/man1/memdiskfind.1 $(DESTDIR)$(MANDIR)/man1/memdisk-attach.1
+	rm -f $(DESTDIR)$(SHAREDIR)/memboot.ipxe
+	-rmdir $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

@@ -395,6 +395,29 @@ def check_live(case, prefix="/dev/"):
                  f"{os.path.getsize(case.image)} bytes; live root done {secs} s after QEMU started")
 
 
+def check_live_http(case, prefix="/dev/"):
+    """check_live for a boot through memboot's iPXE script over HTTP
+    (via net-http): the script said which loader ${platform} chose (memdisk
+    on SeaBIOS, memdisk.efi on OVMF), and nginx's log shows the script, that
+    loader and the whole ISO served with status 200."""
+    efi = case.firmware == "ovmf"
+    loader = "memdisk.efi" if efi else "memdisk"
+    said = f"memboot: test.iso on {'efi' if efi else 'pcbios'} through {loader}"
+    # (OVMF mirrors iPXE's console on the serial line; SeaBIOS's iPXE writes
+    # to the screen only: there nginx's log shows which loader it fetched.)
+    need(not efi or said in efi_serial(case), f"the script never said '{said}'")
+    log = read_text(case.path("httpd/access.log"))
+    other = "/memdisk " if efi else "/memdisk.efi "
+    need(f"GET {other}" not in log, f"{other.strip()} was fetched too on {case.firmware}")
+    size = os.path.getsize(case.image)
+    for path, want in (("/memboot.ipxe", None), (f"/{loader}", None), ("/test.iso", size)):
+        m = re.search(rf'"GET {re.escape(path)} HTTP/[0-9.]+" 200 (\d+)', log)
+        need(m and (want is None or int(m.group(1)) == want),
+             f"nginx did not serve {path} whole (log: {log.strip()[-300:] or 'empty'})")
+    check_live(case, prefix)
+    case.note += f"; over HTTP (nginx): memboot.ipxe, {loader}, test.iso ({size} bytes)"
+
+
 def check_live_plain(case, prefix="/dev/"):
     """check_live for a live ISO whose initramfs was built as a distribution
     builds it (nothing of memboot's in it: live.sh, flavor dracut-plain):

@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import shlex
+import socket
 import struct
 import subprocess
 import tempfile
@@ -32,10 +33,10 @@ LOADERS = {
     "": None,
 }
 VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux",
-        "cd-grub-efi", "usb-stick", "usb-grub-efi")
+        "cd-grub-efi", "usb-stick", "usb-grub-efi", "net-http")
 NO_LOADER_VIAS = ("direct", "net-ipxe")    # they can boot the test kernel itself
 EFI_ONLY_VIAS = ("cd-grub-efi", "usb-stick", "usb-grub-efi")   # they start memdisk.efi
-EFI_VIAS = ("net-ipxe", *EFI_ONLY_VIAS)       # how memdisk.efi can be started
+EFI_VIAS = ("net-ipxe", "net-http", *EFI_ONLY_VIAS)   # how memdisk.efi can be started
 COLUMNS = ("name", "firmware", "ram", "via", "loader", "option", "image", "guest", "kargs",
            "until", "check", "prep")
 BOOT_TIMEOUT = int(os.environ.get("MEMBOOT_TIMEOUT", "90"))
@@ -171,6 +172,7 @@ class Case:
         self.note = ""              # shown on the PASS line
         self.expect_addr = None     # where the image must land (prep pmem)
         self.press = None           # (key, until TEXT on the serial line): prep enter
+        self.httpd = None           # the web server of a net-http case (Httpd)
         self.presser = None         # what the boot's Presser did (presses, stop_secs)
         os.makedirs(self.dir, exist_ok=True)
         self.log = open(os.path.join(self.dir, "harness.log"), "a", encoding="utf-8")
@@ -215,6 +217,11 @@ class Case:
             tftp = self.path("tftp")
             need(self.shell("outer", "net-ipxe-linux", tftp, *self.linux()) is not None,
                  "could not build the outer medium (net-ipxe, no memdisk)")
+        elif self.via == "net-http":
+            need(self.shell("outer", "net-http", self.outer(), self.path("www"), self.image,
+                            self.option.replace(",", " ")) is not None,
+                 "could not build the outer medium (net-http)")
+            self.httpd = Httpd(self.path("www"), self.path("httpd"))
         elif self.via != "kernel" and self.via != "direct":
             via = "net-ipxe-efi" if self.via == "net-ipxe" and self.loader == "memboot-efi" \
                 else self.via
@@ -253,7 +260,9 @@ class Case:
             kw.update(stick=self.outer())
         else:
             kw.update(tftp=self.path("tftp"),
-                      bootfile="boot.ipxe" if self.via == "net-ipxe" else "pxelinux.0")
+                      bootfile="pxelinux.0" if self.via == "net-pxelinux" else "boot.ipxe")
+            if self.via == "net-http":
+                kw.update(http=self.httpd.port)
         return kw
 
     def start(self, kw, limit):
@@ -367,6 +376,59 @@ def new_monitor_path():
     os.close(fd)
     os.remove(mon)
     return mon
+
+
+class Httpd:
+    """nginx from Debian serving ROOT on a free port of 127.0.0.1 (QEMU's
+    guestfwd makes it http://10.0.2.100/ in the guest: qemu.py --http), its
+    files under DIR; stopped with stop() or when the run ends."""
+
+    def __init__(self, root, folder):
+        os.makedirs(folder, exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        conf = os.path.join(folder, "nginx.conf")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(("user root;\n" if os.geteuid() == 0 else "") + f"""daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log {folder}/access.log;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    default_type application/octet-stream;
+    sendfile on;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {root};
+    }}
+}}
+""")
+        self.proc = subprocess.Popen(["nginx", "-e", os.path.join(folder, "error.log"), "-p",
+                                      folder, "-c", conf], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        with RUNNING_LOCK:
+            RUNNING.add(self.proc)
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                need(self.proc.poll() is None, f"nginx exited at start (see {folder}/error.log)")
+                time.sleep(0.05)
+        raise Fail(f"nginx did not listen on 127.0.0.1:{self.port} within 5 s")
+
+    def stop(self):
+        """Stop nginx."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait()
 
 
 class Presser:

@@ -233,6 +233,26 @@ make_pxe_dir() {
         printf '%s\n' '#!ipxe' "kernel memdisk $options" 'initrd test.iso' 'boot' >"$dir/boot.ipxe"
 }
 
+# make_http_dirs TFTP WWW INNER OPTIONS: network boot over HTTP with the
+# iPXE script memboot ships (examples/memboot.ipxe, unchanged): TFTP holds
+# only boot.ipxe, which sets memboot-iso (and memboot-args: OPTIONS without
+# "iso", which the script says itself) and chains the script from the web
+# server; WWW (served by the harness's nginx, http://10.0.2.100/ in the
+# guest) holds the script, both loaders and the ISO.  The same files boot on
+# SeaBIOS and on OVMF: iPXE's ${platform} picks memdisk or memdisk.efi.
+make_http_dirs() {
+    local tftp=$1 www=$2 inner=$3 options=$4 w args=()
+    for w in $options; do [[ $w == iso ]] || args+=("$w"); done
+    mkdir -p "$tftp" "$www" &&
+        cp "$REPO/examples/memboot.ipxe" "$BUILD/memdisk" "$BUILD/memdisk.efi" "$www/" &&
+        link_or_copy "$inner" "$www/test.iso" || return 1
+    {
+        printf '%s\n' '#!ipxe' 'set memboot-iso test.iso'
+        [[ ${#args[@]} -eq 0 ]] || printf 'set memboot-args %s\n' "${args[*]}"
+        printf '%s\n' 'chain http://10.0.2.100/memboot.ipxe || echo MEMBOOT-IPXE-WENT-ON'
+    } >"$tftp/boot.ipxe"
+}
+
 # make_pxelinux_dir DIR LOADER INNER OPTIONS: the TFTP root for PXELINUX as
 # the network boot loader (bootfile=pxelinux.0): Debian's pxelinux.0 and
 # ldlinux.c32, and pxelinux.cfg/default whose only entry is KERNEL memdisk,
@@ -412,6 +432,7 @@ case_outer() {
         usb-grub-efi) make_grub_stick "$@" ;;
         net-ipxe-efi) make_pxe_efi_dir "$@" ;;
         net-ipxe) make_pxe_dir "$@" ;;
+        net-http) make_http_dirs "$@" ;;
         net-pxelinux) make_pxelinux_dir "$@" ;;
         net-ipxe-linux) make_ipxe_linux_dir "$@" ;;
         *) die "unknown delivery '$via'" ;;

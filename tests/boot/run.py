@@ -48,6 +48,7 @@ JOBS = max(1, int(os.environ.get("MEMBOOT_JOBS", "2")))
 KEEP_RUNS = int(os.environ.get("MEMBOOT_KEEP", "3"))
 LOGS = ("serial.log", "probe/serial.log", "screen.txt", "harness.log", "qemu.out")
 LARGE = ("*.iso", "*.img", "*.gz", "*.fd", "probe/*.iso", "tftp/*.iso", "tftp/*.gz", "tftp/*.img",
+         "www/*.iso",
          "tftp/vmlinuz")
 
 
@@ -72,6 +73,8 @@ def run_case(row, run_dir):
         case.tell(traceback.format_exc())
         verdict = (f"FAIL {case.name}: harness error (see harness.log) "
                    f"({time.monotonic() - start:.0f}s)")
+    if case.httpd:
+        case.httpd.stop()
     case.log.close()
     with open(case.path("verdict"), "w", encoding="utf-8") as f:
         f.write(verdict + "\n")
