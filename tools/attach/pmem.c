@@ -87,12 +87,22 @@ static enum attach_rc pmem_attach(const struct image *im, char *dev, size_t n, c
 				  size_t wn)
 {
 	const int e820 = access("/sys/bus/platform/devices/e820_pmem", F_OK) == 0;
+	/* A UEFI RAM disk (memdisk.efi's, or the firmware's) is an NFIT range
+	 * under the ACPI NVDIMM root device; nfit makes it an nvdimm region. */
+	const int nfit = access("/sys/bus/acpi/devices/ACPI0012:00", F_OK) == 0;
 	char name[64], backing[80];
 	int i, tries = 1;
 	uint64_t off = 0;
 
 	if (e820) {
+		vmsg("pmem: the firmware's E820 map has legacy persistent memory (type 12)");
 		kmod_load((const char *const[]){ "nd_e820", NULL });
+	}
+	if (nfit) {
+		vmsg("pmem: the ACPI NFIT describes persistent memory (NVDIMM root device ACPI0012)");
+		kmod_load((const char *const[]){ "nfit", NULL });
+	}
+	if (e820 || nfit) {
 		kmod_load((const char *const[]){ "nd_pmem", NULL });
 		tries = 30;  /* give the nvdimm bus time to probe */
 	}
@@ -100,14 +110,15 @@ static enum attach_rc pmem_attach(const struct image *im, char *dev, size_t n, c
 		if (i + 1 < tries)
 			sleep_ms(100);
 	if (i == tries) {
-		if (!e820)
-			snprintf(why, wn, "the kernel sees no legacy persistent memory "
-				 "(no e820_pmem platform device: the image is not in an E820 "
-				 "type-12 range, or CONFIG_X86_PMEM_LEGACY is off)");
+		if (!e820 && !nfit)
+			snprintf(why, wn, "the kernel sees no persistent memory (no e820_pmem "
+				 "platform device and no ACPI NVDIMM root device: the image is in "
+				 "neither an E820 type-12 range nor an NFIT range)");
 		else
-			snprintf(why, wn, "no /dev/pmem* holds %#llx-%#llx (are nd_e820, nd_pmem "
+			snprintf(why, wn, "no /dev/pmem* holds %#llx-%#llx (are %s, nd_pmem "
 				 "and libnvdimm available?)", (unsigned long long)im->addr,
-				 (unsigned long long)(im->addr + im->len));
+				 (unsigned long long)(im->addr + im->len),
+				 e820 && nfit ? "nd_e820, nfit" : e820 ? "nd_e820" : "nfit");
 		return ATTACH_UNAVAILABLE;
 	}
 	if (blockdev_ensure_node(name, backing, sizeof(backing))) {

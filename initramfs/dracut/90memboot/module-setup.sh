@@ -47,12 +47,12 @@ depends() {
 
 # called by dracut
 installkernel() {
-    # The backends of memdisk-attach: pmem (nd_e820 nd_pmem nd_btt
+    # The backends of memdisk-attach: pmem (nd_e820 or nfit, nd_pmem nd_btt
     # libnvdimm), phram + mtdblock, nbd, and loop (copy, or a pmem namespace
     # with the image inside).  Any kernel may lack some (Fedora and RHEL have
     # no phram): instmods without -c skips those.  hostonly='' because the
     # host's own hardware says nothing about the machine a memdisk boots.
-    hostonly='' instmods nd_e820 nd_pmem nd_btt libnvdimm phram mtdblock nbd loop
+    hostonly='' instmods nd_e820 nfit nd_pmem nd_btt libnvdimm phram mtdblock nbd loop
 }
 
 # called by dracut
