@@ -154,8 +154,7 @@ int inject_make(struct inject *in, const uint8_t *image, uint64_t size, const ui
 		return 0;
 	}
 	for (i = 0; i < in->n_cand; i++) {
-		in->rc = consider(in, in->cand_name[i], &in->cand[i]);
-		if (in->rc) {
+		if (consider(in, in->cand_name[i], &in->cand[i])) {
 			say(in, "inject: booting unchanged");
 			in->plan.n_files = 0;
 			return 0;

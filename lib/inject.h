@@ -56,7 +56,6 @@ struct inject {
 	size_t scratch_cap;
 	inject_say_fn *say;
 	void *say_ctx;
-	int rc;
 };
 
 /**

@@ -128,18 +128,29 @@ static void say_sha256(const char *dev, uint64_t len)
  * cannot be edited from a boot menu script): they apply where this
  * program's own options did not say otherwise.
  */
+/**
+ * The next blank-separated word of the memdisk's command line at *@p line
+ * (its length in *@p n), or NULL at the end; *@p line moves past it.
+ */
+static const char *next_word(const char **line, size_t *n)
+{
+	const char *w = *line;
+
+	while (*w == ' ' || *w == '\t')
+		w++;
+	for (*n = 0; w[*n] && w[*n] != ' ' && w[*n] != '\t'; (*n)++)
+		;
+	*line = w + *n;
+	return *n ? w : NULL;
+}
+
 static void memdisk_words(const char *line, const char **only, int *rw, int *sha)
 {
 	static char backend[32];
-	const char *p = line;
+	const char *p;
+	size_t n;
 
-	while (*p) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t'; n++)
-			;
+	while ((p = next_word(&line, &n)) != NULL) {
 		if (n > 16 && !strncmp(p, "memboot.backend=", 16) && !*only &&
 		    n - 16 < sizeof(backend)) {
 			memcpy(backend, p + 16, n - 16);
@@ -151,7 +162,6 @@ static void memdisk_words(const char *line, const char **only, int *rw, int *sha
 		} else if (n == 14 && !strncmp(p, "memboot.sha256", 14)) {
 			*sha = 1;
 		}
-		p += n;
 	}
 }
 
@@ -160,24 +170,19 @@ static int memdisk_words_print(void)
 {
 	static struct finder_result fr;
 	struct finder_opts fo = { 0 };
-	const char *p;
+	const char *line, *p;
+	size_t n;
 	int rc, first = 1;
 
 	rc = finder_run(&fo, &fr);
 	if (rc != EXIT_FOUND)
 		return rc;
-	for (p = fr.scan.has_cmdline ? fr.scan.cmdline : ""; *p;) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t'; n++)
-			;
+	line = fr.scan.has_cmdline ? fr.scan.cmdline : "";
+	while ((p = next_word(&line, &n)) != NULL) {
 		if (n > 8 && !strncmp(p, "memboot.", 8)) {
 			printf("%s%.*s", first ? "" : " ", (int)n, p);
 			first = 0;
 		}
-		p += n;
 	}
 	printf("\n");
 	return fflush(stdout) ? EXIT_ERROR : 0;

@@ -111,6 +111,21 @@ static int write_full(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+/** Make the buffer *@p buf (*@p cap bytes) hold at least @p n bytes. */
+static int grow(uint8_t **buf, size_t *cap, size_t n)
+{
+	uint8_t *nb;
+
+	if (n <= *cap)
+		return 0;
+	nb = realloc(*buf, n);
+	if (!nb)
+		return -1;
+	*buf = nb;
+	*cap = n;
+	return 0;
+}
+
 /**
  * A read's reply and data in one writev() straight from the mapping (no copy
  * of our own). When the kernel has revoked the mapping (nd_pmem claimed the
@@ -158,14 +173,8 @@ static int send_read(int sock, const uint8_t reply[NBD_REPLY_BYTES], const uint8
 		d = sent - NBD_REPLY_BYTES;
 		rest = len - d;
 
-		if (rest > *cap) {
-			uint8_t *nb = realloc(*buf, rest);
-
-			if (!nb)
-				return -1;
-			*buf = nb;
-			*cap = rest;
-		}
+		if (grow(buf, cap, rest))
+			return -1;
 		memcpy(*buf, src + d, rest);
 		return write_full(sock, *buf, rest);
 	}
@@ -194,15 +203,7 @@ int nbd_wire_serve(int sock, uint8_t *mem, uint64_t size, int writable)
 			/* The payload follows even when the request is refused. */
 			if (rq.len > NBD_SERVER_MAX_LEN)
 				break;
-			if (rq.len > cap) {
-				uint8_t *nb = realloc(buf, rq.len);
-
-				if (!nb)
-					break;
-				buf = nb;
-				cap = rq.len;
-			}
-			if (read_full(sock, buf, rq.len))
+			if (grow(&buf, &cap, rq.len) || read_full(sock, buf, rq.len))
 				break;
 			if (!err)
 				memcpy(mem + rq.from, buf, rq.len);
