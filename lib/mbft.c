@@ -61,3 +61,22 @@ void mbft_build_safe_hook(struct safe_hook *sh, uint32_t old_int13, uint32_t mbf
 	sh->flags = 0;
 	sh->mbft = mbft_addr;
 }
+
+uint32_t mbft_build_acpi(uint8_t *out, const void *mbft, uint32_t mbft_len, const char *cmdline)
+{
+	size_t n = strlen(cmdline);
+	uint32_t len;
+
+	if (n > MBFT_ACPI_CMDLINE_MAX)
+		n = MBFT_ACPI_CMDLINE_MAX;
+	if (mbft_len > sizeof(struct mbft64))
+		mbft_len = sizeof(struct mbft64);
+	memcpy(out, mbft, mbft_len);
+	memcpy(out + mbft_len, cmdline, n);
+	out[mbft_len + n] = 0;
+	len = mbft_len + (uint32_t)n + 1;
+	memcpy(out, MBFT_ACPI_SIGNATURE, 4);
+	memcpy(out + 4, &len, 4);
+	mbft_set_checksum(out, len);
+	return len;
+}

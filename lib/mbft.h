@@ -30,6 +30,16 @@ void mbft_build(struct mbft *t, uint32_t safe_hook, const struct mdi *mdi);
 void mbft_build64(struct mbft64 *t, uint32_t safe_hook, const struct mdi *mdi, uint64_t base,
 		  uint64_t size);
 
+/**
+ * Build memboot's ACPI copy of an mBFT (see MBFT_ACPI_SIGNATURE): the
+ * @p mbft_len bytes at @p mbft, then @p cmdline (cut to
+ * MBFT_ACPI_CMDLINE_MAX bytes) and its NUL, with the signature, length and
+ * checksum set. @p out must hold sizeof(struct mbft64) +
+ * MBFT_ACPI_CMDLINE_MAX + 1 bytes.
+ * @return the copy's length in bytes
+ */
+uint32_t mbft_build_acpi(uint8_t *out, const void *mbft, uint32_t mbft_len, const char *cmdline);
+
 /** Recompute the checksum of a table of @p length bytes at @p t. */
 void mbft_set_checksum(void *t, uint32_t length);
 

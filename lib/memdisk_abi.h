@@ -29,6 +29,19 @@
 #define MBFT_HEADER_BYTES   40         /* ACPI header (36) + safe hook pointer */
 #define MBFT_MIN_BYTES      66         /* the finder's lower bound on length */
 
+/*
+ * memboot's copy of the mBFT among the ACPI tables (memdisk.efi publishes it
+ * through the firmware's ACPI table protocol), for a kernel whose /dev/mem
+ * is closed (lockdown under Secure Boot): Linux shows it, to root, as
+ * /sys/firmware/acpi/tables/MBFT. Its bytes are the mBFT's as they are in
+ * base memory (header, safe hook address, MDI, the 64-bit extension when
+ * there is one) followed by the command line and its NUL; the signature is
+ * MBFT_ACPI_SIGNATURE, and the length and checksum are those of the whole.
+ * The MDI's command-line pointer still names the copy in base memory.
+ */
+#define MBFT_ACPI_SIGNATURE "MBFT"
+#define MBFT_ACPI_CMDLINE_MAX 4095     /* the command line's bytes, its NUL not counted */
+
 /* ---- MDI: MEMDISK info ---- */
 
 #define MDI_BYTES           30         /* size of the MDI this header describes */

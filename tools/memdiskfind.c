@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: memdiskfind [--phram | --json] [--verbose] [--iomem FILE]\n"
-		"                   [--mem FILE --base ADDR]\n"
+		"                   [--mem FILE --base ADDR | --acpi FILE]\n"
 		"Find the disk image a memdisk loaded into RAM.\n"
 		"With no options, print ADDR,LEN in hex (as SYSLINUX memdiskfind does).\n"
 		"  -p, --phram      print a phram parameter: memdisk,ADDR,LEN[,ERASESIZE]\n"
@@ -29,6 +29,9 @@ static void usage(FILE *f)
 		"  -v, --verbose    explain on stderr what was found or why nothing was\n"
 		"  -m, --mem FILE   scan a memory dump instead of /dev/mem\n"
 		"  -b, --base ADDR  physical address of the dump's first byte\n"
+		"  -a, --acpi FILE  read memboot's ACPI copy of the tables from FILE instead\n"
+		"                   (by default " FINDER_ACPI_TABLE " is read when\n"
+		"                   /dev/mem holds no table or cannot be opened: lockdown)\n"
 		"  -i, --iomem FILE memory map (/proc/iomem format) to check the image against\n"
 		"  -V, --version    print the version\n"
 		"  -h, --help       print this help\n"
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "iomem", required_argument, NULL, 'i' },
+		{ "acpi", required_argument, NULL, 'a' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -54,7 +58,7 @@ int main(int argc, char **argv)
 	uint64_t base = 0;
 
 	prog_name = "memdiskfind";
-	while ((c = getopt_long(argc, argv, "pjvm:b:i:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pjvm:b:i:a:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			phram = 1;
@@ -77,6 +81,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			fo.iomem_file = optarg;
+			break;
+		case 'a':
+			fo.acpi_file = optarg;
 			break;
 		case 'V':
 			printf("memdiskfind (memboot) %s\n", MEMBOOT_VERSION);
@@ -108,12 +115,19 @@ int main(int argc, char **argv)
 	if (rc != EXIT_FOUND)
 		return rc;
 
-	vmsg("mBFT at %#x%s: image at %#llx, %llu bytes (%u-byte sectors)%s%s",
-	     fr.scan.table_addr, fr.scan.ext64 ? " (with memboot's 64-bit extension)" : "",
-	     (unsigned long long)fr.scan.image_addr,
-	     (unsigned long long)fr.scan.image_len, 1u << fr.scan.sector_shift,
-	     fr.scan.has_cmdline ? ", command line: " : "",
-	     fr.scan.has_cmdline ? fr.scan.cmdline : "");
+	if (fr.scan.from_acpi)
+		vmsg("the ACPI copy of the mBFT%s: image at %#llx, %llu bytes (%u-byte sectors), "
+		     "command line: %s", fr.scan.ext64 ? " (with memboot's 64-bit extension)" : "",
+		     (unsigned long long)fr.scan.image_addr,
+		     (unsigned long long)fr.scan.image_len, 1u << fr.scan.sector_shift,
+		     fr.scan.cmdline);
+	else
+		vmsg("mBFT at %#x%s: image at %#llx, %llu bytes (%u-byte sectors)%s%s",
+		     fr.scan.table_addr, fr.scan.ext64 ? " (with memboot's 64-bit extension)" : "",
+		     (unsigned long long)fr.scan.image_addr,
+		     (unsigned long long)fr.scan.image_len, 1u << fr.scan.sector_shift,
+		     fr.scan.has_cmdline ? ", command line: " : "",
+		     fr.scan.has_cmdline ? fr.scan.cmdline : "");
 	if (json) {
 		size_t need = describe_json(&fr.scan, NULL, 0);
 		char *buf = malloc(need + 1);

@@ -150,6 +150,8 @@ struct low_tables {
 	uint64_t page;          /**< the reserved page, 0 when none */
 	uint16_t old_basemem;   /**< the BIOS data area's word before */
 	int basemem_written;
+	int acpi_installed;     /**< the ACPI copy (MBFT) is installed */
+	uint64_t acpi_key;
 };
 /** Leave the mBFT, MDI, safe hook and @p cmdline in a reserved page below 640 KiB. */
 efi_status tables_install(const struct image *img, const char *cmdline, struct low_tables *t);

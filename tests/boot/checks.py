@@ -783,6 +783,7 @@ def check_efi_pmem(case, mode=""):
         need(r["attach_rc"] == "0" and r["attach_sha256"] == sha,
              f"memdisk-attach: exit {q(r['attach_rc'])} {r['attach_out']} {r['attach_err']}, "
              f"sha256 {r['attach_sha256'][:12] or 'none'} (host {sha[:12]})")
+        check_acpi_copy(case, addr, size)
         case.note = (f"{dev} at {addr:#x}+{size:#x} ({kind}, {how}); memboot's memdiskfind "
                      f"{r['ours_out']} (64-bit extension), Debian's nothing; memdisk-attach "
                      f"{r['attach_out']}; sha256 ok")
@@ -799,8 +800,23 @@ def check_efi_pmem(case, mode=""):
          f"memdisk-attach exited {q(r['attach_rc'])}: {r['attach_err']}")
     need(r["attach_sha256"] == sha, f"sha256 of memdisk-attach's {r['attach_out']} differs "
          f"from the image's (guest {r['attach_sha256'][:12] or 'none'}, host {sha[:12]})")
+    check_acpi_copy(case, addr, size)
     case.note = (f"{dev} = NFIT {kind} range {addr:#x}+{size:#x} ({how}); memdiskfind "
-                 f"{r['ref_out']}; memdisk-attach {r['attach_out']}; sha256 ok")
+                 f"{r['ref_out']} (and from the ACPI copy); memdisk-attach "
+                 f"{r['attach_out']}; sha256 ok")
+
+
+def check_acpi_copy(case, addr, size):
+    """memboot's memdiskfind reads the same image from memdisk.efi's ACPI
+    copy of the tables (/sys/firmware/acpi/tables/MBFT), command line
+    included."""
+    r = case.results
+    need(r["acpi_rc"] == "0" and parse_found(r["acpi_out"]) == (addr, size),
+         f"memdiskfind --acpi MBFT printed '{r['acpi_out']}' (exit {q(r['acpi_rc'])}: "
+         f"{r['acpi_err']}), expected {addr:#x},{size:#x}; ACPI tables: {r['acpi_tables']}")
+    need('"found_in": "acpi"' in r["acpi_words_out"] and '"cmdline": "' in r["acpi_words_out"],
+         f"memdiskfind --acpi --json lacks found_in acpi or the command line: "
+         f"{r['acpi_words_out'][:300]}")
 
 
 def check_efi_pmem_msg(case, text):

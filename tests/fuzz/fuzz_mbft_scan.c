@@ -4,7 +4,9 @@
  * libFuzzer target for the finder's scan: the input is base memory from
  * 0x9f000 up (when its size is 4 more than a multiple of 16, its last 4 bytes
  * choose where the scan starts); the scan must never read outside it, and
- * whatever it accepts must satisfy every documented rule.
+ * whatever it accepts must satisfy every documented rule. The same bytes,
+ * read as memboot's ACPI copy of the tables (mbft_parse_acpi), must be
+ * refused or satisfy the same rules.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +61,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (describe_json(&r, json, need + 1) != need || strlen(json) != need)
 			abort();
 		free(json);
+	}
+	/* The same bytes as the ACPI copy: the length field must equal the
+	 * file's; when a fuzzed length disagrees, use it if it fits. */
+	if (size >= 8) {
+		uint32_t l;
+
+		memcpy(&l, copy + 4, 4);
+		if (l <= size && mbft_parse_acpi(copy, l, &map, &r) == MBFT_SCAN_OK &&
+		    (!r.found || !r.from_acpi || r.image_addr < 0x100000 || !r.image_len ||
+		     r.image_addr + r.image_len > 0x20000000ull || mbft_byte_sum(copy, l) ||
+		     strlen(r.cmdline) + 1 > l || strlen(r.cmdline) > MBFT_ACPI_CMDLINE_MAX))
+			abort();
 	}
 	free(copy);
 	return 0;

@@ -304,6 +304,81 @@ static void test_ext64(void)
 	CHECK_EQ(r.candidates[0].why, MBFT_SCAN_BAD_MDI_LENGTH);
 }
 
+/** memboot's ACPI copy: built, read back, and every forgery refused. */
+static void test_acpi(const struct iomem_map *m)
+{
+	static const char map64[] =
+		"00001000-0009efff : System RAM\n"
+		"00100000-bfffffff : System RAM\n"
+		"180000000-1811fffff : Reserved\n";
+	static uint8_t buf[sizeof(struct mbft64) + MBFT_ACPI_CMDLINE_MAX + 1];
+	static char longline[MBFT_ACPI_CMDLINE_MAX + 100];
+	static struct iomem_map m64;
+	static struct mbft_scan_result r;
+	struct mbft *c = layout(0xb07, 11, "unused");
+	struct mbft64 t;
+	uint32_t len;
+
+	len = mbft_build_acpi(buf, c, c->length, "iso memboot.sha256");
+	CHECK_EQ(len, sizeof(struct mbft) + 19);
+	CHECK(!memcmp(buf, MBFT_ACPI_SIGNATURE, 4));
+	CHECK_EQ(mbft_byte_sum(buf, len), 0);
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_OK);
+	CHECK(r.found && r.from_acpi && r.has_cmdline);
+	CHECK_EQ(r.image_addr, IMG);
+	CHECK_EQ(r.image_len, 0xb07ull << 11);
+	CHECK_EQ(r.sector_shift, 11);
+	CHECK_STR(r.cmdline, "iso memboot.sha256");
+	CHECK_EQ(r.table_addr, 0);
+	/* An empty command line is one NUL. */
+	len = mbft_build_acpi(buf, c, c->length, "");
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_OK);
+	CHECK_STR(r.cmdline, "");
+	/* A command line longer than the copy holds is cut. */
+	memset(longline, 'a', sizeof(longline) - 1);
+	len = mbft_build_acpi(buf, c, c->length, longline);
+	CHECK_EQ(len, sizeof(struct mbft) + MBFT_ACPI_CMDLINE_MAX + 1);
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_OK);
+	CHECK_EQ(strlen(r.cmdline), MBFT_ACPI_CMDLINE_MAX);
+
+	/* Forgeries and damage. */
+	len = mbft_build_acpi(buf, c, c->length, "iso");
+	CHECK_EQ(mbft_parse_acpi(buf, len - 1, m, &r), MBFT_SCAN_BAD_LENGTH);    /* short read */
+	CHECK_EQ(mbft_parse_acpi(buf, 20, m, &r), MBFT_SCAN_BAD_LENGTH);
+	CHECK(!r.found);
+	buf[len - 2] ^= 1;
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_BAD_CHECKSUM);
+	buf[len - 1] = 'x';     /* no NUL at the end, checksum mended */
+	mbft_set_checksum(buf, len);
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_BAD_CMDLINE);
+	len = mbft_build_acpi(buf, c, c->length, "is");
+	buf[len - 2] = 0;       /* a NUL inside the command line */
+	mbft_set_checksum(buf, len);
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_BAD_CMDLINE);
+	len = mbft_build_acpi(buf, c, c->length, "iso");
+	buf[40] = 200;          /* MDI bytes past the table */
+	mbft_set_checksum(buf, len);
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_BAD_MDI_LENGTH);
+	memcpy(buf, MBFT_SIGNATURE, 4);   /* the low table's signature: not the copy */
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_BAD_LENGTH);
+	c->mdi.diskbuf = 0x200000;        /* the image in System RAM by the map */
+	mbft_set_checksum(c, c->length);
+	len = mbft_build_acpi(buf, c, c->length, "iso");
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_IMAGE_NOT_IN_RAM);
+	CHECK(!r.found);
+	CHECK_EQ(mbft_parse_acpi(buf, len, NULL, &r), MBFT_SCAN_OK);
+
+	/* With the 64-bit extension. */
+	iomem_parse(map64, &m64);
+	mbft_build64(&t, 0, &c->mdi, 0x180000000ull, 0x1200000);
+	len = mbft_build_acpi(buf, &t, t.classic.length, "iso place=high");
+	CHECK_EQ(mbft_parse_acpi(buf, len, &m64, &r), MBFT_SCAN_OK);
+	CHECK(r.ext64);
+	CHECK_EQ(r.image_addr, 0x180000000ull);
+	CHECK_EQ(r.image_len, 0x1200000);
+	CHECK_STR(r.cmdline, "iso place=high");
+}
+
 void test_mbft_scan(void)
 {
 	static struct iomem_map m;
@@ -315,4 +390,5 @@ void test_mbft_scan(void)
 	test_truncated(&m);
 	test_start_and_checksum();
 	test_ext64();
+	test_acpi(&m);
 }

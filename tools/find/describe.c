@@ -170,6 +170,7 @@ size_t describe_json(const struct mbft_scan_result *r, char *buf, size_t n)
 		put(&o, "null");
 	put(&o, ",\n");
 	put(&o, "  \"version\": \"%u.%02u\",\n", m->version_major, m->version_minor);
+	put(&o, "  \"found_in\": \"%s\",\n", r->from_acpi ? "acpi" : "base memory");
 	put(&o, "  \"mbft_address\": %u,\n", r->table_addr);
 	put(&o, "  \"mbft_length\": %u,\n", r->table.length);
 	put(&o, "  \"mbft_revision\": %u,\n", r->table.revision);

@@ -165,10 +165,41 @@ static int run_dump(const struct finder_opts *o, struct finder_result *r)
 	return EXIT_FOUND;
 }
 
+/**
+ * Read memboot's ACPI copy of the tables (memdisk.efi publishes it; Linux
+ * shows it as /sys/firmware/acpi/tables/MBFT), which needs no /dev/mem.
+ * EXIT_FOUND, or EXIT_NOT_FOUND with the reason under --verbose.
+ */
+static int run_acpi(const char *path, struct finder_result *r)
+{
+	struct mbft_scan_result *s = &r->scan;
+	enum mbft_scan_reject why;
+	size_t len;
+	uint8_t *t = (uint8_t *)read_file(path, 2 * (sizeof(struct mbft64) + MBFT_ACPI_CMDLINE_MAX),
+					  &len);
+
+	if (!t) {
+		if (errno == ENOENT)
+			vmsg("no %s: the loader published no ACPI copy of the tables", path);
+		else
+			vmsg("cannot read %s: %s", path, strerror(errno));
+		return EXIT_NOT_FOUND;
+	}
+	why = mbft_parse_acpi(t, len, r->have_map ? &r->map : NULL, s);
+	free(t);
+	if (why != MBFT_SCAN_OK) {
+		msg("%s rejected: %s", path, mbft_scan_reject_str(why));
+		return EXIT_NOT_FOUND;
+	}
+	vmsg("the tables come from the ACPI copy %s", path);
+	return EXIT_FOUND;
+}
+
 /** Scan the running machine's base memory through /dev/mem. */
 static int run_live(const struct finder_opts *o, struct finder_result *r)
 {
 	const char *devmem = o->devmem ? o->devmem : "/dev/mem";
+	const char *acpi = o->acpi_file ? o->acpi_file : FINDER_ACPI_TABLE;
 	long page = sysconf(_SC_PAGESIZE);
 	uint32_t scan_base, start;
 	uint8_t kibw[2];
@@ -184,7 +215,14 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 	}
 	fd = open(devmem, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		explain_devmem_error(devmem, errno);
+		int err = errno;
+
+		/* Under lockdown the ACPI copy is the only way (memdisk.efi). */
+		if (run_acpi(acpi, r) == EXIT_FOUND) {
+			vmsg("(%s: %s)", devmem, strerror(err));
+			return EXIT_FOUND;
+		}
+		explain_devmem_error(devmem, err);
 		return EXIT_ERROR;
 	}
 	if (read_low(fd, kibw, 2, BDA_BASEMEM_KIB)) {
@@ -196,7 +234,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 		vmsg("base memory is %u KiB: outside 64-640 KiB, no memdisk driver can sit there",
 		     (unsigned)(kibw[0] | kibw[1] << 8));
 		close(fd);
-		return EXIT_NOT_FOUND;
+		return run_acpi(acpi, r);
 	}
 	mem = malloc(BASEMEM_TOP - scan_base);
 	if (!mem) {
@@ -216,7 +254,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 	free(mem);
 	if (!rc) {
 		explain_not_found(&r->scan);
-		return EXIT_NOT_FOUND;
+		return run_acpi(acpi, r);
 	}
 	return EXIT_FOUND;
 }
@@ -224,5 +262,14 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 int finder_run(const struct finder_opts *o, struct finder_result *r)
 {
 	memset(r, 0, sizeof(*r));
+	if (o->mem_file && o->acpi_file) {
+		msg("--mem and --acpi cannot be combined");
+		return EXIT_ERROR;
+	}
+	if (o->acpi_file) {     /* only that file (tests, or a copy of the table) */
+		if (load_map(o->iomem_file ? o->iomem_file : "/proc/iomem", r))
+			return EXIT_ERROR;
+		return run_acpi(o->acpi_file, r);
+	}
 	return o->mem_file ? run_dump(o, r) : run_live(o, r);
 }

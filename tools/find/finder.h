@@ -18,12 +18,17 @@
 #define EXIT_NOT_FOUND 1
 #define EXIT_ERROR     2
 
+/** Where Linux shows memboot's ACPI copy of the tables (memdisk.efi). */
+#define FINDER_ACPI_TABLE "/sys/firmware/acpi/tables/" MBFT_ACPI_SIGNATURE
+
 /** Where to look. */
 struct finder_opts {
 	const char *mem_file;   /**< a memory dump instead of /dev/mem, or NULL */
 	uint32_t mem_base;      /**< physical address of the dump's first byte */
 	const char *iomem_file; /**< memory map text; default /proc/iomem (none with a dump) */
 	const char *devmem;     /**< default /dev/mem */
+	const char *acpi_file;  /**< read only this ACPI copy (else FINDER_ACPI_TABLE when
+	                             /dev/mem has no table or cannot be opened) */
 };
 
 /** What was found, with the memory map it was checked against. */

@@ -99,6 +99,43 @@ static int read_cmdline(const struct window *w, const struct mdi *mdi,
 	return 0;
 }
 
+/**
+ * The rules on what a table says about the image (sector shift, a possible
+ * range, reserved memory); on success the image's fields of @p res are set
+ * from @p t and the extension @p ext (NULL when none).
+ */
+static enum mbft_scan_reject check_image(const struct mbft *t, const uint8_t *ext,
+					 const struct iomem_map *ram,
+					 struct mbft_scan_result *res)
+{
+	unsigned shift = t->mdi.sector_shift ? t->mdi.sector_shift : 9;
+	uint64_t img_addr = t->mdi.diskbuf, img_len, limit = 0x100000000ull;
+
+	if (shift < 9 || shift > 12)
+		return MBFT_SCAN_BAD_SECTOR_SHIFT;
+	img_len = (uint64_t)t->mdi.disksize << shift;
+	if (ext) {
+		struct mbft_ext e;
+
+		memcpy(&e, ext, sizeof(e));
+		if (e.bytes != MBFT_EXT_BYTES)
+			return MBFT_SCAN_BAD_MDI_LENGTH;
+		img_addr = e.base;
+		img_len = e.size;
+		limit = 1ull << 52;     /* x86-64's physical address limit */
+	}
+	if (!img_len || img_addr < 0x100000u || img_len > limit || img_addr > limit - img_len)
+		return MBFT_SCAN_BAD_IMAGE_RANGE;
+	if (ram && iomem_check_image(ram, img_addr, img_len, NULL) != IOMEM_IN_RAM)
+		return MBFT_SCAN_IMAGE_NOT_IN_RAM;
+	res->table = *t;
+	res->image_addr = img_addr;
+	res->ext64 = ext != NULL;
+	res->image_len = img_len;
+	res->sector_shift = shift;
+	return MBFT_SCAN_OK;
+}
+
 /** Apply every rule to the candidate at @p addr; fill @p res if valid. */
 static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t addr,
 					const struct iomem_map *ram,
@@ -106,9 +143,8 @@ static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t ad
 {
 	struct mbft t;
 	uint32_t length, mdi_bytes;
-	unsigned shift;
-	uint64_t img_addr, img_len, limit;
 	const uint8_t *ext = NULL;
+	enum mbft_scan_reject why;
 
 	/* SYSLINUX's rules: length, MDI length, checksum. */
 	if (!in_window(w, addr, MBFT_MIN_BYTES))
@@ -133,37 +169,14 @@ static enum mbft_scan_reject check_candidate(const struct window *w, uint32_t ad
 	memcpy(&t, at(w, addr), length < sizeof(t) ? length : sizeof(t));
 	if (!safe_hook_ok(w, &t, addr))
 		return MBFT_SCAN_BAD_SAFE_HOOK;
-	shift = t.mdi.sector_shift ? t.mdi.sector_shift : 9;
-	if (shift < 9 || shift > 12)
-		return MBFT_SCAN_BAD_SECTOR_SHIFT;
-	img_addr = t.mdi.diskbuf;
-	img_len = (uint64_t)t.mdi.disksize << shift;
-	limit = 0x100000000ull;
-	if (ext) {
-		struct mbft_ext e;
-
-		memcpy(&e, ext, sizeof(e));
-		if (e.bytes != MBFT_EXT_BYTES)
-			return MBFT_SCAN_BAD_MDI_LENGTH;
-		img_addr = e.base;
-		img_len = e.size;
-		limit = 1ull << 52;     /* x86-64's physical address limit */
-	}
-	if (!img_len || img_addr < 0x100000u || img_len > limit || img_addr > limit - img_len)
-		return MBFT_SCAN_BAD_IMAGE_RANGE;
-	if (ram && iomem_check_image(ram, img_addr, img_len, NULL) != IOMEM_IN_RAM)
-		return MBFT_SCAN_IMAGE_NOT_IN_RAM;
+	why = check_image(&t, ext, ram, res);
+	if (why != MBFT_SCAN_OK)
+		return why;
 	if (!read_cmdline(w, &t.mdi, res))
 		return MBFT_SCAN_BAD_CMDLINE;
-
 	res->has_cmdline = 1;
-	res->table = t;
 	res->table_addr = addr;
 	res->mdi_bytes = mdi_bytes;
-	res->image_addr = img_addr;
-	res->ext64 = ext != NULL;
-	res->image_len = img_len;
-	res->sector_shift = shift;
 	return MBFT_SCAN_OK;
 }
 
@@ -210,4 +223,48 @@ int mbft_scan(const uint8_t *mem, size_t len, uint32_t base, uint32_t start,
 		res->n_candidates++;
 	}
 	return 0;
+}
+
+enum mbft_scan_reject mbft_parse_acpi(const uint8_t *p, size_t len, const struct iomem_map *ram,
+				      struct mbft_scan_result *res)
+{
+	struct mbft t;
+	uint32_t length, mdi_bytes, body;
+	const uint8_t *ext = NULL;
+	enum mbft_scan_reject why;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	if (len < MBFT_MIN_BYTES + 1 || memcmp(p, MBFT_ACPI_SIGNATURE, 4))
+		return MBFT_SCAN_BAD_LENGTH;
+	memcpy(&length, p + 4, 4);
+	if (length != len)
+		return MBFT_SCAN_BAD_LENGTH;
+	if (mbft_byte_sum(p, length))
+		return MBFT_SCAN_BAD_CHECKSUM;
+	mdi_bytes = (uint32_t)p[40] | (uint32_t)p[41] << 8;
+	if (mdi_bytes < MDI_MIN_BYTES || MBFT_HEADER_BYTES + mdi_bytes >= length)
+		return MBFT_SCAN_BAD_MDI_LENGTH;
+	body = MBFT_HEADER_BYTES + mdi_bytes;
+	if (body + MBFT_EXT_BYTES < length && !memcmp(p + body, MBFT_EXT_SIGNATURE, 4)) {
+		ext = p + body;
+		body += MBFT_EXT_BYTES;
+	}
+	/* The command line: everything after the table, one NUL at its end. */
+	if (length - body - 1 > MBFT_ACPI_CMDLINE_MAX || p[length - 1])
+		return MBFT_SCAN_BAD_CMDLINE;
+	for (i = body; i + 1 < length; i++)
+		if (!p[i])
+			return MBFT_SCAN_BAD_CMDLINE;
+	memset(&t, 0, sizeof(t));
+	memcpy(&t, p, length < sizeof(t) ? length : sizeof(t));
+	why = check_image(&t, ext, ram, res);
+	if (why != MBFT_SCAN_OK)
+		return why;
+	memcpy(res->cmdline, p + body, length - body);
+	res->has_cmdline = 1;
+	res->mdi_bytes = mdi_bytes;
+	res->from_acpi = 1;
+	res->found = 1;
+	return MBFT_SCAN_OK;
 }

@@ -51,6 +51,7 @@ struct mbft_scan_result {
 	uint64_t image_len;     /**< image length in bytes */
 	unsigned sector_shift;  /**< effective shift (0 read as 9) */
 	int has_cmdline;        /**< 1 if cmdline holds the driver's command line */
+	int from_acpi;          /**< read from the ACPI copy (table_addr is then 0) */
 	char cmdline[MBFT_SCAN_CMDLINE_MAX];
 	uint32_t scan_start;    /**< first address scanned */
 	uint32_t scan_end;      /**< one past the last address scanned */
@@ -72,6 +73,21 @@ struct mbft_scan_result {
  */
 int mbft_scan(const uint8_t *mem, size_t len, uint32_t base, uint32_t start,
 	      const struct iomem_map *ram, struct mbft_scan_result *res);
+
+/**
+ * Check memboot's ACPI copy of the mBFT (MBFT_ACPI_SIGNATURE, as
+ * /sys/firmware/acpi/tables/MBFT shows it): signature, length, checksum,
+ * MDI, the command line after it, and the same rules on the image as the
+ * scan's.
+ *
+ * @param p    the table's bytes
+ * @param len  how many were read (the table's length when complete)
+ * @param ram  the machine's memory map, or NULL when unknown
+ * @param res  result, filled in every case
+ * @return MBFT_SCAN_OK when the table was accepted (res->found is then 1)
+ */
+enum mbft_scan_reject mbft_parse_acpi(const uint8_t *p, size_t len, const struct iomem_map *ram,
+				      struct mbft_scan_result *res);
 
 /** A short English phrase for a rejection reason. */
 const char *mbft_scan_reject_str(enum mbft_scan_reject why);

@@ -4,7 +4,7 @@
 # namespace on the NFIT's range), until a /dev/pmemN appears.  Reports the
 # device, its range and size, the sha256 of its first LEN bytes (LEN from
 # Debian's memdiskfind, else ours, else the device's size), both finders'
-# answers, memdisk-attach's device and its hash, and the NFIT's bytes (the
+# answers (and memboot's from the ACPI copy), memdisk-attach's device and its hash, and the NFIT's bytes (the
 # host counts its ranges over the image).
 
 # load_modaliases: modprobe every device's modalias (those no module claims fail quietly).
@@ -38,6 +38,9 @@ done
 capture ref memdiskfind.syslinux
 capture ours memdiskfind
 capture ours_json memdiskfind --json
+# memboot's ACPI copy of the tables (what a kernel in lockdown reads)
+capture acpi memdiskfind --acpi /sys/firmware/acpi/tables/MBFT
+capture acpi_words memdiskfind --acpi /sys/firmware/acpi/tables/MBFT --json
 
 if [ -n "$dev" ]; then
     ns=/sys/block/${dev#/dev/}/device
