@@ -31,7 +31,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
              -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 
 .DELETE_ON_ERROR:
-.PHONY: all check deps unit fuzz boot demo bench install install-test uninstall clean sizes
+.PHONY: sign all check deps unit fuzz boot demo bench install install-test uninstall clean sizes
 
 include lib/lib.mk
 include loader/bios/bios.mk
@@ -63,6 +63,14 @@ bench: deps
 demo: deps
 	$(MAKE) all
 	MEMBOOT_BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+# Sign memdisk.efi for Secure Boot (docs/uefi.md): KEY and CERT in PEM (CERT
+# may be DER), the key in the firmware's db or in shim's MOK list; an
+# encrypted key's passphrase in the file SIGN_PASS_FILE. Writes
+# build/memdisk.efi.signed.
+sign: $(BUILD)/memdisk.efi
+	@test -n "$(KEY)" -a -n "$(CERT)" || { echo "make sign: give KEY=key.pem CERT=cert.pem (docs/uefi.md, Secure Boot)" >&2; exit 2; }
+	scripts/sign.sh "$(KEY)" "$(CERT)" $(BUILD)/memdisk.efi $(BUILD)/memdisk.efi.signed
 
 install: $(TOOLS) $(BUILD)/memdisk $(BUILD)/memdisk.efi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)

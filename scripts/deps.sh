@@ -40,6 +40,10 @@ PACKAGES=(
     # (with debootstrap) makes a Debian live ISO as Debian does; unmkinitramfs
     # (initramfs-tools-core) unpacks its initrd for the property check
     live-build debootstrap initramfs-tools-core
+    # Secure Boot (`make sign`, the ovmf-sb cases): sbsign and sbverify, and
+    # Debian's unsigned shim, which the test media sign with OVMF's test key
+    # to start the live ISO's GRUB as distributions do
+    sbsigntool shim-unsigned openssl
 )
 KERNEL_META=linux-image-amd64
 CACHE=${MEMBOOT_CACHE:-$HOME/.cache/memboot}

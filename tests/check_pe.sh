@@ -28,4 +28,22 @@ ndirs=$(u32 $((opt + 108)))
 (( ndirs > 5 )) || fail "no base relocation directory"
 reloc_size=$(u32 $((opt + 112 + 5 * 8 + 4)))
 (( reloc_size > 0 )) || fail "no base relocations"
-echo "  CHECK   $f: PE32+ x86-64 EFI application, entry $(printf %x "$entry"), $reloc_size bytes of relocations"
+# shim (Secure Boot through a distribution's shim) refuses an image without
+# SBAT metadata: a .sbat section (loader/efi/sbat.S).
+nsec=$(u16 $((pe + 6)))
+sections=$((opt + $(u16 $((pe + 20)))))
+headers=$(u32 $((opt + 60)))
+sbat=
+for ((i = 0; i < nsec; i++)); do
+    sec=$((sections + 40 * i))
+    name=$(dd if="$f" bs=1 skip=$sec count=8 2>/dev/null | tr -d '\0')
+    [[ $name == .sbat ]] && sbat=1
+    # shim also refuses a section of initialized data whose bytes would
+    # start inside the headers (a .data with no bytes in the file: offset 0)
+    flags=$(u32 $((sec + 36)))
+    if (( !(flags & 0x80) && !(flags & 0x02000000) && $(u32 $((sec + 20))) < headers )); then
+        fail "section $name has its file data inside the headers (shim refuses it)"
+    fi
+done
+[[ -n $sbat ]] || fail "no .sbat section (shim would refuse it)"
+echo "  CHECK   $f: PE32+ x86-64 EFI application, entry $(printf %x "$entry"), $reloc_size bytes of relocations, .sbat"

@@ -342,9 +342,23 @@ typedef struct {
 #define EFI_VIRTUAL_CD_GUID \
 	{ 0x3d5abd30, 0x4175, 0x87ce, { 0x6d, 0x64, 0xd2, 0xad, 0xe5, 0x23, 0xc4, 0xbb } }
 
+/*
+ * shim's lock protocol (shim installs it for the loader it starts, which
+ * asks it to verify what it starts in turn). Not UEFI's: its functions use
+ * the System V calling convention (shim declares them without EFIAPI).
+ */
+#define SHIM_LOCK_GUID \
+	{ 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } }
+typedef struct shim_lock shim_lock;
+struct shim_lock {
+	efi_status (__attribute__((sysv_abi)) *verify)(void *buffer, uint32_t size);
+	void *hash;             /* not used here */
+	void *context;          /* not used here */
+};
+
 /* The GUIDs memdisk.efi uses, defined once (guids.c). */
 extern const efi_guid loaded_image_guid, device_path_guid, file_info_guid, simple_fs_guid,
 	block_io_guid, disk_io_guid, ram_disk_guid, acpi_table_guid, acpi_sdt_guid,
-	acpi20_table_guid, virtual_disk_guid, virtual_cd_guid;
+	acpi20_table_guid, virtual_disk_guid, virtual_cd_guid, shim_lock_guid;
 
 #endif /* MEMBOOT_EFI_H */

@@ -19,7 +19,7 @@ EFI_CFLAGS  := -target x86_64-unknown-windows -std=gnu11 $(filter-out -Wformat-t
                -fdata-sections -DMEMBOOT_FREESTANDING -Ilib -Iloader/efi
 EFI_LIB_OBJ := $(patsubst lib/%.c,$(BUILD)/lib-efi/%.o,$(LIB_SRC))
 EFI_OBJ     := $(patsubst loader/efi/%.c,$(BUILD)/efi/%.o,$(EFI_C)) $(BUILD)/efi/payload.o \
-               $(EFI_LIB_OBJ)
+               $(BUILD)/efi/sbat.o $(EFI_LIB_OBJ)
 
 $(BUILD)/lib-efi/inflate.o: EFI_OPT := -O2
 
@@ -38,6 +38,12 @@ $(BUILD)/efi/payload.o: loader/efi/payload.S $(BUILD)/inject.cpio.gz
 	@mkdir -p $(@D)
 	@echo "  AS      $< ($(BUILD)/inject.cpio.gz)"
 	@$(EFI_CC) -target x86_64-unknown-windows -c -DPAYLOAD_FILE='"$(BUILD)/inject.cpio.gz"' -o $@ $<
+
+# The SBAT metadata shim wants (loader/efi/sbat.S).
+$(BUILD)/efi/sbat.o: loader/efi/sbat.S lib/version.h
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(EFI_CC) -target x86_64-unknown-windows -Ilib -c -o $@ $<
 
 $(BUILD)/memdisk.efi: $(EFI_OBJ) tests/check_pe.sh
 	@echo "  LINK    $@"

@@ -2,7 +2,7 @@
  * @file guids.c
  *
  * The GUIDs memdisk.efi uses, defined once (values in efi.h, from the UEFI
- * specification).
+ * specification, and shim's lock protocol).
  */
 #include "efi.h"
 
@@ -18,3 +18,4 @@ const efi_guid acpi_sdt_guid = EFI_ACPI_SDT_PROTOCOL_GUID;
 const efi_guid acpi20_table_guid = EFI_ACPI_20_TABLE_GUID;
 const efi_guid virtual_disk_guid = EFI_VIRTUAL_DISK_GUID;
 const efi_guid virtual_cd_guid = EFI_VIRTUAL_CD_GUID;
+const efi_guid shim_lock_guid = SHIM_LOCK_GUID;

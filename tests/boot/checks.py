@@ -418,6 +418,58 @@ def check_live_http(case, prefix="/dev/"):
     case.note += f"; over HTTP (nginx): memboot.ipxe, {loader}, test.iso ({size} bytes)"
 
 
+def check_live_sb(case, prefix="/dev/pmem"):
+    """Secure Boot (firmware ovmf-sb): the firmware started memdisk.efi
+    (signed with the db's test key), memdisk.efi started the ISO's signed
+    shim, shim its GRUB, GRUB the signed kernel; the kernel says Secure Boot
+    is on and runs locked down, so /dev/mem is closed, and still the live
+    root's medium is the NFIT's pmem device, intact, and memdiskfind in the
+    live root answers (from memdisk.efi's ACPI copy of the tables)."""
+    r, text = case.results, efi_serial(case)
+    need(EFI_STARTED in text, f"memdisk.efi never said '{EFI_STARTED}': {efi_tail(case)}")
+    need(r["secureboot"] == "Secure boot enabled",
+         f"the kernel's word on Secure Boot: {q(r['secureboot'])} (expected 'Secure boot enabled')")
+    need(re.search(r"\[(integrity|confidentiality)\]", r["lockdown"]),
+         f"the kernel is not locked down: lockdown {q(r['lockdown'])}")
+    check_live(case, prefix)
+    case.note += f"; Secure Boot on, lockdown {r['lockdown']}, memdiskfind {r['find']}"
+
+
+def check_live_sb_shim(case, prefix="/dev/pmem"):
+    """check_live_sb, with memdisk.efi started by shim (via usb-shim): shim's
+    lock protocol was there, and memdisk.efi had shim verify the ISO's
+    loader before starting it."""
+    text = efi_serial(case)
+    line = next((l.strip() for l in text.splitlines()
+                 if "memdisk.efi: shim verified \\EFI\\BOOT\\BOOTX64.EFI" in l), "")
+    need(line, f"memdisk.efi never said that shim verified the ISO's loader: {efi_tail(case)}")
+    check_live_sb(case, prefix)
+    case.note += f"; {line}"
+
+
+def check_sb_shim_refuses(case):
+    """Secure Boot, memdisk.efi started by shim (via usb-shim), an image whose
+    EFI loader nobody signed: shim's Verify refuses it, memdisk.efi says so
+    and does not start it."""
+    text = efi_serial(case)
+    need(EFI_STARTED not in text, f"memdisk.efi started the unsigned loader: {efi_tail(case)}")
+    line = next((l.strip() for l in text.splitlines()
+                 if "memdisk.efi: error: shim refuses \\EFI\\BOOT\\BOOTX64.EFI" in l), "")
+    need(line, f"memdisk.efi never said that shim refuses the loader: {efi_tail(case)}")
+    case.note = line
+
+
+def check_sb_refused(case):
+    """Secure Boot (firmware ovmf-sb) with an unsigned memdisk.efi: the
+    firmware refuses to start it (OVMF: "Access Denied"), and memdisk.efi
+    never runs."""
+    text = efi_serial(case)
+    line = next((l.strip() for l in text.splitlines() if "Access Denied" in l), "")
+    need(line, f"the firmware never said 'Access Denied': {efi_tail(case)}")
+    need("memdisk.efi:" not in text, f"the unsigned memdisk.efi ran: {efi_tail(case)}")
+    case.note = f"refused by the firmware: {line}"
+
+
 def check_live_plain(case, prefix="/dev/"):
     """check_live for a live ISO whose initramfs was built as a distribution
     builds it (nothing of memboot's in it: live.sh, flavor dracut-plain):

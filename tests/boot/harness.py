@@ -33,9 +33,9 @@ LOADERS = {
     "": None,
 }
 VIAS = ("kernel", "direct", "cd-isolinux", "cd-grub", "net-ipxe", "net-pxelinux",
-        "cd-grub-efi", "usb-stick", "usb-grub-efi", "net-http")
+        "cd-grub-efi", "usb-stick", "usb-grub-efi", "usb-shim", "net-http")
 NO_LOADER_VIAS = ("direct", "net-ipxe")    # they can boot the test kernel itself
-EFI_ONLY_VIAS = ("cd-grub-efi", "usb-stick", "usb-grub-efi")   # they start memdisk.efi
+EFI_ONLY_VIAS = ("cd-grub-efi", "usb-stick", "usb-grub-efi", "usb-shim")   # they start memdisk.efi
 EFI_VIAS = ("net-ipxe", "net-http", *EFI_ONLY_VIAS)   # how memdisk.efi can be started
 COLUMNS = ("name", "firmware", "ram", "via", "loader", "option", "image", "guest", "kargs",
            "until", "check", "prep")
@@ -532,4 +532,27 @@ def prep_enter(case):
     case.press = ("ret", KERNEL_STARTED)
 
 
-PREPS = {"": None, "pmem": prep_pmem, "enter": prep_enter}
+# OVMF's test key: Debian's ovmf ships it with the certificate that its
+# snakeoil variable store's PK, KEK and db hold; the key is encrypted with
+# the passphrase "snakeoil" (the package's README.Debian).
+SB_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
+SB_KEY = "/usr/share/ovmf/PkKek-1-snakeoil.key"
+SB_PASS = "snakeoil"
+
+
+def prep_sign(case):
+    """Secure Boot (firmware ovmf-sb): the loader is a copy of memdisk.efi
+    signed with OVMF's test key, by scripts/sign.sh as `make sign` does."""
+    pass_file = case.path("sb-pass")
+    with open(pass_file, "w", encoding="ascii") as f:
+        f.write(SB_PASS)
+    signed = case.path("memdisk.efi.signed")
+    proc = subprocess.run([os.path.join(REPO, "scripts", "sign.sh"), SB_KEY, SB_CERT,
+                           case.loader_bin, signed], env={**os.environ, "SIGN_PASS_FILE": pass_file},
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    case.tell(proc.stdout.strip())
+    need(proc.returncode == 0, f"signing {case.loader_bin} failed: {proc.stdout.strip()}")
+    case.loader_bin = signed
+
+
+PREPS = {"": None, "pmem": prep_pmem, "enter": prep_enter, "sign": prep_sign}

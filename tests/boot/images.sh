@@ -420,6 +420,21 @@ make_grub_stick() {
     rm -f "$out.cfg"
 }
 
+# make_shim_stick OUT LOADER INNER OPTIONS: make_stick's stick, but
+# \EFI\BOOT\BOOTX64.EFI is Debian's shim signed with OVMF's test key
+# (live.sh), which starts LOADER as \EFI\BOOT\grubx64.efi (its default
+# second stage), as a distribution's shim starts what its key signed.
+make_shim_stick() {
+    local out=$1 loader=$2 inner=$3 options=$4
+    (flock 9 && build_live_efi_sb) 9>"$MEDIA/.lock" || return 1
+    new_stick "$out" "$(file_size "$inner")" || return 1
+    printf '%s\n' "# memdisk.efi options (tests/boot/images.sh make_shim_stick)" "$options" \
+        >"$out.cfg"
+    stick_put "$out" "$MEDIA/shimx64-sb.efi" /EFI/BOOT/BOOTX64.EFI "$loader" /EFI/BOOT/grubx64.efi \
+        "$out.cfg" /EFI/BOOT/memdisk.cfg "$inner" /test.iso || { rm -f "$out.cfg"; return 1; }
+    rm -f "$out.cfg"
+}
+
 # case_outer VIA OUT LOADER IMAGE OPTIONS [MORE...]: the outer medium of VIA.
 case_outer() {
     local via=$1
@@ -429,6 +444,7 @@ case_outer() {
         cd-grub) make_grub_outer "$@" ;;
         cd-grub-efi) make_grub_efi_outer "$@" ;;
         usb-stick) make_stick "$@" ;;
+        usb-shim) make_shim_stick "$@" ;;
         usb-grub-efi) make_grub_stick "$@" ;;
         net-ipxe-efi) make_pxe_efi_dir "$@" ;;
         net-ipxe) make_pxe_dir "$@" ;;

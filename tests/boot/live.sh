@@ -143,15 +143,17 @@ live_grub_cfg() {
 # /boot/grub/grub.cfg ($CFG.grub, written by make_live_iso).
 live_xorriso() {
     local out=$1 flavor=$2 cfg=$3 pad=${4:-} dir=$MEDIA/live-$2 efi=()
+    local kernel=$MEDIA/vmlinuz efi_img=$MEDIA/live-efi.img
+    [[ -n ${LIVE_SB:-} ]] && kernel=$MEDIA/vmlinuz-sb efi_img=$MEDIA/live-efi-sb.img
     local graft=("isolinux/isolinux.bin=$ISOLINUX_BIN" "isolinux/ldlinux.c32=$SYSLINUX_BIOS/ldlinux.c32"
-        "isolinux/isolinux.cfg=$cfg" "live/vmlinuz=$MEDIA/vmlinuz" "live/initrd.img=$dir/initrd.img")
+        "isolinux/isolinux.cfg=$cfg" "live/vmlinuz=$kernel" "live/initrd.img=$dir/initrd.img")
     case $flavor in
         debian) graft+=("live/filesystem.squashfs=$dir/filesystem.squashfs") ;;
         dracut|dracut-plain) graft+=("LiveOS/squashfs.img=$dir/squashfs.img") ;;
     esac
     [[ -n $pad ]] && graft+=("pad.bin=$pad")
     if [[ -n ${LIVE_EFI:-} ]]; then
-        graft+=("boot/grub/efi.img=$MEDIA/live-efi.img" "boot/grub/grub.cfg=$cfg.grub")
+        graft+=("boot/grub/efi.img=$efi_img" "boot/grub/grub.cfg=$cfg.grub")
         efi=(-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot)
     fi
     xorriso -as mkisofs -quiet -o "$out" -V "$LIVE_LABEL" -R -J \
@@ -182,18 +184,105 @@ build_live_efi() {
     set_stamp live-efi.img "$hash"
 }
 
+# Secure Boot media (FLAVOR+sb): the live ISO's UEFI chain as distributions
+# ship it (shim, then GRUB, then the kernel), each signed with OVMF's test
+# key, which the ovmf-sb firmware's db trusts (tests/boot/qemu.py). The key
+# is encrypted with the passphrase "snakeoil" (ovmf's README.Debian).
+SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+SB_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
+
+# sb_sign IN OUT: sign IN with the test key, through scripts/sign.sh.
+sb_sign() {
+    printf snakeoil >"$MEDIA/sb-pass"
+    SIGN_PASS_FILE=$MEDIA/sb-pass "$REPO/scripts/sign.sh" "$SB_KEY" "$SB_CERT" "$1" "$2" >/dev/null
+}
+
+# grub_sbat_generation: the SBAT generation of Debian's GRUB as installed
+# (its changelog says when it was raised); shim refuses a GRUB whose
+# generation is below its revocation list's.
+grub_sbat_generation() {
+    local g
+    g=$(zcat /usr/share/doc/grub-efi-amd64-bin/changelog.Debian.gz 2>/dev/null |
+        grep -m1 -o 'SBAT level to grub,[0-9]*' | sed 's/.*grub,//') || true
+    if [[ -z $g ]]; then
+        # No changelog (a host without /usr/share/doc): the generation the
+        # installed shim asks for.
+        g=$(strings -n 6 /usr/lib/shim/shimx64.efi | sed -n 's/^grub,\([0-9]*\)$/\1/p' | sort -n | tail -n1)
+    fi
+    printf '%s\n' "${g:-1}"
+}
+
+# build_vmlinuz_sb: the guest kernel with Debian's signature replaced by the test key's.
+build_vmlinuz_sb() {
+    local hash out=$MEDIA/vmlinuz-sb
+    hash=$(inputs_hash "$MEDIA/vmlinuz" "$REPO/scripts/sign.sh" "$BOOT_DIR/live.sh")
+    is_fresh vmlinuz-sb "$hash" && return 0
+    log "media: vmlinuz-sb (the kernel signed with OVMF's test key)"
+    cp "$MEDIA/vmlinuz" "$out.unsigned"
+    if sbverify --list "$out.unsigned" 2>/dev/null | grep -q '^signature 1'; then
+        sbattach --remove "$out.unsigned" >/dev/null || { rm -f "$out.unsigned"; return 1; }
+    fi
+    sb_sign "$out.unsigned" "$out" || { rm -f "$out.unsigned"; return 1; }
+    rm -f "$out.unsigned"
+    set_stamp vmlinuz-sb "$hash"
+}
+
+# build_live_efi_sb: shimx64-sb.efi (Debian's shim signed with the test
+# key: the usb-shim sticks start memdisk.efi through it) and the FAT image
+# of the Secure Boot live ISOs' UEFI El
+# Torito entry: \EFI\BOOT\BOOTX64.EFI is Debian's shim (shim-unsigned),
+# which starts \EFI\BOOT\grubx64.efi beside it: a GRUB made by grub-mkimage
+# with every module it needs built in (under Secure Boot GRUB loads no
+# module) and SBAT metadata (shim refuses an image without), whose built-in
+# configuration runs the ISO's grub.cfg as build_live_efi's does. GRUB then
+# has shim verify the kernel (shim's lock protocol).
+build_live_efi_sb() {
+    local hash out=$MEDIA/live-efi-sb.img tmp gen
+    hash=$(inputs_hash "$(host_versions grub-efi-amd64-bin shim-unsigned sbsigntool)" \
+        "$REPO/scripts/sign.sh" "$BOOT_DIR/live.sh")
+    is_fresh live-efi-sb.img "$hash" && return 0
+    log "media: live-efi-sb.img (signed shim and GRUB EFI for the Secure Boot live ISOs)"
+    tmp=$(mktemp -d)
+    gen=$(grub_sbat_generation)
+    printf '%s\n' "sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md" \
+        "grub,$gen,Free Software Foundation,grub,2.06,https://www.gnu.org/software/grub/" >"$tmp/sbat.csv"
+    printf '%s\n' "search --no-floppy --set=root --label $LIVE_LABEL" 'set prefix=($root)/boot/grub' \
+        'configfile ($root)/boot/grub/grub.cfg' >"$tmp/embed.cfg"
+    grub-mkimage -O x86_64-efi -d /usr/lib/grub/x86_64-efi -p /boot/grub -c "$tmp/embed.cfg" \
+        --sbat "$tmp/sbat.csv" -o "$tmp/grub.efi" \
+        normal configfile linux echo test search search_label iso9660 part_gpt part_msdos fat \
+        >"$tmp/log" 2>&1 &&
+        sb_sign "$tmp/grub.efi" "$tmp/grubx64.efi" && sb_sign /usr/lib/shim/shimx64.efi "$tmp/BOOTX64.EFI" &&
+        rm -f "$out" && mkfs.vfat -C -n LIVEEFI "$out" 4096 >/dev/null &&
+        mmd -i "$out" ::/EFI ::/EFI/BOOT &&
+        mcopy -i "$out" "$tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI &&
+        mcopy -i "$out" "$tmp/grubx64.efi" ::/EFI/BOOT/grubx64.efi &&
+        cp "$tmp/BOOTX64.EFI" "$MEDIA/shimx64-sb.efi" ||
+        { cat "$tmp/log" >&2; rm -rf "$tmp" "$out"; return 1; }
+    log "media: live-efi-sb.img: GRUB's SBAT generation $gen"
+    rm -rf "$tmp"
+    set_stamp live-efi-sb.img "$hash"
+}
+
 # make_live_iso OUT FLAVOR TOKEN RULE [KARGS...]: a live ISO of FLAVOR whose
 # size obeys RULE (see size_rule), booting with the token and KARGS.
 make_live_iso() {
     local out=$1 flavor=$2 token=$3 rule=$4
     shift 4
-    # FLAVOR+efi: with the EFI GRUB El Torito entry (for memdisk.efi).
+    # FLAVOR+efi: with the EFI GRUB El Torito entry (for memdisk.efi);
+    # FLAVOR+sb: that entry and the kernel signed for Secure Boot.
     if [[ $flavor == *+efi ]]; then
         flavor=${flavor%+efi}
         local LIVE_EFI=1
+    elif [[ $flavor == *+sb ]]; then
+        flavor=${flavor%+sb}
+        local LIVE_EFI=1 LIVE_SB=1
     fi
     ensure_live_media "$flavor" || return 1
-    if [[ -n ${LIVE_EFI:-} ]]; then
+    if [[ -n ${LIVE_SB:-} ]]; then
+        (flock 9 && build_vmlinuz_sb && build_live_efi_sb) 9>"$MEDIA/.lock" || return 1
+        live_grub_cfg "$flavor" "$token" "$@" >"$out.cfg.grub"
+    elif [[ -n ${LIVE_EFI:-} ]]; then
         (flock 9 && build_live_efi) 9>"$MEDIA/.lock" || return 1
         live_grub_cfg "$flavor" "$token" "$@" >"$out.cfg.grub"
     fi

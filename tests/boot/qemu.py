@@ -41,6 +41,12 @@ FIRMWARE = {
                 "package": "seabios"},
     "ovmf": {"machine": "q35", "code": f"{OVMF}/OVMF_CODE_4M.fd",
              "vars": f"{OVMF}/OVMF_VARS_4M.fd", "guest": "uefi", "package": "ovmf"},
+    # Secure Boot on: OVMF's secboot build (SMM, so its flash must be secure)
+    # and Debian's variable store whose PK, KEK and db hold the test
+    # certificate /usr/share/ovmf/PkKek-1-snakeoil.pem.
+    "ovmf-sb": {"machine": "q35,smm=on", "code": f"{OVMF}/OVMF_CODE_4M.secboot.fd",
+                "vars": f"{OVMF}/OVMF_VARS_4M.snakeoil.fd", "guest": "uefi", "package": "ovmf",
+                "extra": ["-global", "driver=cfi.pflash01,property=secure,value=on"]},
 }
 
 
@@ -50,7 +56,7 @@ def firmware_args(name, state):
     fw = FIRMWARE.get(name)
     if fw is None:
         raise ValueError(f"unknown firmware '{name}' (known: {', '.join(FIRMWARE)})")
-    args = ["-machine", fw["machine"]]
+    args = ["-machine", fw["machine"], *fw.get("extra", [])]
     if fw["code"]:
         args += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={fw['code']}"]
     if fw["vars"]:

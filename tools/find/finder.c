@@ -30,8 +30,14 @@ static void explain_devmem_error(const char *path, int err)
 	lock = read_file("/sys/kernel/security/lockdown", 256, NULL);
 	if (lock && (strstr(lock, "[integrity]") || strstr(lock, "[confidentiality]"))) {
 		msg("cannot open %s: %s (the kernel is locked down, e.g. by Secure Boot: "
-		    "/dev/mem is forbidden; boot with the pmem option instead)",
-		    path, strerror(err));
+		    "/dev/mem is forbidden, and no ACPI copy of the tables (%s) was found; "
+		    "memdisk.efi leaves one, the BIOS memdisk cannot: boot it with the pmem "
+		    "option)", path, strerror(err), FINDER_ACPI_TABLE);
+	} else if ((err == EACCES || err == EPERM) && geteuid() == 0) {
+		msg("cannot open %s: %s (the kernel refuses it even to root: it is locked down, "
+		    "e.g. by Secure Boot, which /sys/kernel/security/lockdown shows once "
+		    "securityfs is mounted; and no ACPI copy of the tables (%s) was found)",
+		    path, strerror(err), FINDER_ACPI_TABLE);
 	} else if (err == EACCES || err == EPERM) {
 		msg("cannot open %s: %s (run as root)", path, strerror(err));
 	} else {
@@ -168,6 +174,7 @@ static int run_dump(const struct finder_opts *o, struct finder_result *r)
 /**
  * Read memboot's ACPI copy of the tables (memdisk.efi publishes it; Linux
  * shows it as /sys/firmware/acpi/tables/MBFT), which needs no /dev/mem.
+ * A copy that is there but wrong is said, and the scan goes on.
  * EXIT_FOUND, or EXIT_NOT_FOUND with the reason under --verbose.
  */
 static int run_acpi(const char *path, struct finder_result *r)
@@ -213,16 +220,13 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 		msg("no System RAM below 640 KiB in the memory map: cannot locate base memory");
 		return EXIT_ERROR;
 	}
+	/* memdisk.efi's ACPI copy first: it needs no /dev/mem, which a kernel
+	 * in lockdown closes (and logs each attempt at). */
+	if (run_acpi(acpi, r) == EXIT_FOUND)
+		return EXIT_FOUND;
 	fd = open(devmem, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		int err = errno;
-
-		/* Under lockdown the ACPI copy is the only way (memdisk.efi). */
-		if (run_acpi(acpi, r) == EXIT_FOUND) {
-			vmsg("(%s: %s)", devmem, strerror(err));
-			return EXIT_FOUND;
-		}
-		explain_devmem_error(devmem, err);
+		explain_devmem_error(devmem, errno);
 		return EXIT_ERROR;
 	}
 	if (read_low(fd, kibw, 2, BDA_BASEMEM_KIB)) {
@@ -234,7 +238,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 		vmsg("base memory is %u KiB: outside 64-640 KiB, no memdisk driver can sit there",
 		     (unsigned)(kibw[0] | kibw[1] << 8));
 		close(fd);
-		return run_acpi(acpi, r);
+		return EXIT_NOT_FOUND;
 	}
 	mem = malloc(BASEMEM_TOP - scan_base);
 	if (!mem) {
@@ -254,7 +258,7 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 	free(mem);
 	if (!rc) {
 		explain_not_found(&r->scan);
-		return run_acpi(acpi, r);
+		return EXIT_NOT_FOUND;
 	}
 	return EXIT_FOUND;
 }

@@ -1,9 +1,10 @@
 /**
  * @file finder.h
  *
- * Finding the memdisk image on a running Linux system (through /proc/iomem
- * and /dev/mem) or in a memory dump: the I/O around the pure scan in
- * lib/mbft_scan.c, shared by memdiskfind and memdisk-attach.
+ * Finding the memdisk image on a running Linux system (memdisk.efi's ACPI
+ * copy of the tables, else base memory through /dev/mem, checked against
+ * /proc/iomem) or in a memory dump: the I/O around the pure checks in
+ * mbft_scan.c, shared by memdiskfind and memdisk-attach.
  */
 #ifndef MEMBOOT_FINDER_H
 #define MEMBOOT_FINDER_H
