@@ -395,6 +395,18 @@ def check_live(case, prefix="/dev/"):
                  f"{os.path.getsize(case.image)} bytes; live root done {secs} s after QEMU started")
 
 
+def check_live_settled(case, prefix="/dev/"):
+    """check_live, and live-boot's own memdiskfind + phram step did not run
+    beside memboot's device (no MTD device in the live root): memboot's
+    initramfs-tools script moves Debian's memdiskfind out of its way, which
+    spares the twenty failed phram attempts over a range nd_pmem owns."""
+    check_live(case, prefix)
+    mtd = case.results["mtd"]
+    need(not mtd, f"an MTD device exists beside {case.results['medium'].split()[0]}: {mtd} "
+         "(live-boot's phram step ran)")
+    case.note += "; no phram view beside it"
+
+
 def check_live_http(case, prefix="/dev/"):
     """check_live for a boot through memboot's iPXE script over HTTP
     (via net-http): the script said which loader ${platform} chose (memdisk

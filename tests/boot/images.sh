@@ -44,6 +44,8 @@
 #   efiiso:RULE      the UEFI test ISO (GRUB for x86_64-efi from grub-mkrescue,
 #                    test kernel and initramfs), its size obeying RULE
 #   efiisogz:RULE    that ISO, gzip-compressed (raw: the ISO)
+#   mkinitcpio+efi:RULE  the UEFI test ISO with the mkinitcpio stand-in's
+#                    initramfs (mkinitcpio.sh), labelled MEMBOOT_LIVE, not hybrid
 #   efiiso+floppy:RULE   that ISO, and the floppy as a second file (more=)
 #   efigpt           the GPT disk with an EFI system partition (GRUB for UEFI,
 #                    kernel, initramfs)
@@ -196,6 +198,11 @@ case_image() {
             IMG=$dir/$name.iso
             make_live_iso "$IMG" "$flavor" "$token" "$rule" "$@" || die "could not build the live ISO"
             ;;
+        mkinitcpio+efi:*)
+            BOOT_CFG=grub_cfg boot_cfg "$guest" "$token" "$@" >"$dir/grub.cfg"
+            IMG=$dir/$name.iso
+            make_mkinitcpio_efi_iso "$IMG" "$dir/grub.cfg" "${kind#*:}" ||
+                die "could not build the mkinitcpio initramfs" ;;
         mkinitcpio:*)
             boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
             IMG=$dir/$name.iso

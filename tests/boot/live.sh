@@ -11,6 +11,8 @@
 #   live-debian/         Debian live-boot: initrd.img (mkinitramfs, with
 #                        live-boot and our initramfs-tools hook and script) and
 #                        filesystem.squashfs (live-root)
+#   live-debian-stock/   the same without memboot's hook and script: live-boot's
+#                        own memdisk support (Debian's memdiskfind, phram)
 #   live-dracut/         dracut dmsquash-live: see live_dracut.sh
 # Per case, make_live_iso builds the ISO (ISOLINUX, the kernel, that initrd
 # and the squashfs) with the case's token on the kernel command line.
@@ -67,30 +69,48 @@ build_live_root() {
     set_stamp live-root "$hash"
 }
 
-# build_live_debian: Debian live-boot's initrd for the guest kernel, made by
-# mkinitramfs from a copy of /etc/initramfs-tools with memboot's hook and
-# boot script from live-prefix (mkinitramfs -d), and the root as squashfs.
+# build_live_debian [stock]: Debian live-boot's initrd for the guest kernel,
+# made by mkinitramfs from a copy of /etc/initramfs-tools with memboot's hook
+# and boot script from live-prefix (mkinitramfs -d), and the root as
+# squashfs. With "stock" (live-debian-stock): without memboot's hook and
+# script, checked to hold live-boot's own memdisk support (Debian's
+# memdiskfind, phram) and nothing of memboot's.
 build_live_debian() {
-    local kver hash dir=$MEDIA/live-debian conf it=$MEDIA/live-prefix/share/initramfs-tools
+    local kver hash dir=$MEDIA/live-debian${1:+-$1} conf it=$MEDIA/live-prefix/share/initramfs-tools
     kver=$(kernel_version)
     host_kernel_ready || return 1
     hash=$(inputs_hash "$it/hooks/memboot" "$it/scripts/init-premount/memboot" \
         "$MEDIA/live-prefix/bin/memdisk-attach" "$MEDIA/live-prefix/bin/memdiskfind" \
         "$MEDIA/live-root.stamp" "kver=$kver" \
         "$(host_versions live-boot live-boot-initramfs-tools initramfs-tools-core busybox squashfs-tools)")
-    is_fresh live-debian "$hash" && return 0
-    log "media: live-debian (mkinitramfs for $kver with live-boot and memboot; about a minute)"
+    is_fresh "${dir##*/}" "$hash" && return 0
+    log "media: ${dir##*/} (mkinitramfs for $kver with live-boot${1:- and memboot}; about a minute)"
     rm -rf "$dir"
     mkdir -p "$dir"
     conf=$dir/initramfs-tools
     cp -a /etc/initramfs-tools "$conf"
-    install -D -m 755 "$it/hooks/memboot" "$conf/hooks/memboot"
-    install -D -m 755 "$it/scripts/init-premount/memboot" "$conf/scripts/init-premount/memboot"
+    if [[ -z ${1:-} ]]; then
+        install -D -m 755 "$it/hooks/memboot" "$conf/hooks/memboot"
+        install -D -m 755 "$it/scripts/init-premount/memboot" "$conf/scripts/init-premount/memboot"
+    elif [[ ! -x /usr/bin/memdiskfind ]]; then
+        log "live: /usr/bin/memdiskfind (syslinux-utils) is missing: live-boot's hook would not add it"
+        return 1
+    fi
     mkinitramfs -d "$conf" -o "$dir/initrd.img" "$kver" >"$dir/mkinitramfs.log" 2>&1 ||
         { cat "$dir/mkinitramfs.log" >&2; return 1; }
+    if [[ -n ${1:-} ]]; then
+        local files
+        files=$(lsinitramfs "$dir/initrd.img")
+        if grep -q -e memdisk-attach -e memboot <<<"$files" ||
+            ! grep -q 'bin/memdiskfind$' <<<"$files" || ! grep -q '/phram\.ko' <<<"$files"; then
+            log "live: $dir/initrd.img should hold memdiskfind and phram and nothing of memboot's"
+            rm -rf "$dir"
+            return 1
+        fi
+    fi
     mksquashfs "$MEDIA/live-root" "$dir/filesystem.squashfs" -noappend -quiet -all-root \
         -comp xz >/dev/null || return 1
-    set_stamp live-debian "$hash"
+    set_stamp "${dir##*/}" "$hash"
 }
 
 # ensure_live_media FLAVOR: build what live ISOs of FLAVOR (debian, dracut)
@@ -103,6 +123,7 @@ ensure_live_media() {
         build_live_prefix && build_live_root || exit 1
         case $flavor in
             debian) build_live_debian ;;
+            debian-stock) build_live_debian stock ;;
             dracut) build_live_dracut ;;
             dracut-plain) build_live_dracut_plain ;;
             *) die "unknown live flavor '$flavor'" ;;
@@ -116,7 +137,7 @@ live_args() {
     local flavor=$1 token=$2 boot
     shift 2
     case $flavor in
-        debian) boot="boot=live" ;;
+        debian|debian-stock) boot="boot=live" ;;
         dracut|dracut-plain) boot="root=live:CDLABEL=$LIVE_LABEL rd.live.image rd.shell=0" ;;
     esac
     printf '%s\n' "$boot console=ttyS0,115200 panic=-1 ${LIVE_QUIET-quiet} memboot.token=$token $*"
@@ -148,7 +169,7 @@ live_xorriso() {
     local graft=("isolinux/isolinux.bin=$ISOLINUX_BIN" "isolinux/ldlinux.c32=$SYSLINUX_BIOS/ldlinux.c32"
         "isolinux/isolinux.cfg=$cfg" "live/vmlinuz=$kernel" "live/initrd.img=$dir/initrd.img")
     case $flavor in
-        debian) graft+=("live/filesystem.squashfs=$dir/filesystem.squashfs") ;;
+        debian|debian-stock) graft+=("live/filesystem.squashfs=$dir/filesystem.squashfs") ;;
         dracut|dracut-plain) graft+=("LiveOS/squashfs.img=$dir/squashfs.img") ;;
     esac
     [[ -n $pad ]] && graft+=("pad.bin=$pad")

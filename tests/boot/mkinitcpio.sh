@@ -449,6 +449,28 @@ make_mkinitcpio_iso() {
     make_iso "$@"
 }
 
+# run_mkinitcpio_efi_xorriso OUT CFG [PAD]: a UEFI-only ISO labelled
+# LIVE_LABEL, as archiso's are: the live ISOs' El Torito EFI image (GRUB,
+# build_live_efi, which runs /boot/grub/grub.cfg = CFG), the guest kernel,
+# this initramfs, and PAD if given. Not a hybrid with a GPT (as
+# grub-mkrescue makes), whose partitions would take the label first.
+run_mkinitcpio_efi_xorriso() {
+    local out=$1 cfg=$2 pad=${3:-}
+    local graft=("boot/grub/efi.img=$MEDIA/live-efi.img" "boot/grub/grub.cfg=$cfg"
+        "vmlinuz=$MEDIA/vmlinuz" "initrd.gz=$MKI_MEDIA/initrd.gz")
+    [[ -n $pad ]] && graft+=("pad.bin=$pad")
+    xorriso -as mkisofs -quiet -o "$out" -V "$LIVE_LABEL" -R -J -e boot/grub/efi.img \
+        -no-emul-boot -graft-points "${graft[@]}" 2>/dev/null
+}
+
+# make_mkinitcpio_efi_iso OUT CFG RULE: run_mkinitcpio_efi_xorriso's ISO,
+# its size obeying RULE (fit_iso_size).
+make_mkinitcpio_efi_iso() {
+    ensure_mkinitcpio_media || return 1
+    (flock 9 && build_live_efi) 9>"$MEDIA/.lock" || return 1
+    fit_iso_size "$1" "$3" run_mkinitcpio_efi_xorriso "$1" "$2"
+}
+
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     ensure_media
     ensure_mkinitcpio_media
