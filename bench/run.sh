@@ -63,6 +63,9 @@
 #  9. Injection (bench/inject.sh): the unmodified Debian 12 live ISO's
 #     set-up through memboot's memdisk with and without the injection, and
 #     read.iso read in the guest through phram, nbd and copy.
+# 10. Network load (bench/fetch.sh): iPXE loading 8.'s ISO over TFTP and over
+#     HTTP (nginx), on SeaBIOS and on OVMF: from the script's line before
+#     `imgfetch` to its line after, and from iPXE's prompt.
 #
 # Usage: bench/run.sh            (after `make`; about 7-12 minutes)
 # Output: progress on stderr, then the tables on stdout, also written as
@@ -78,9 +81,10 @@
 # MEMBOOT_MEMDISK (default build/memdisk), MEMBOOT_CACHE, QEMU,
 # BENCH_READ_RUNS (rounds of 7., default BENCH_RUNS), BENCH_UEFI_RUNS (rounds
 # of 8., default BENCH_RUNS), MEMBOOT_EFI (default build/memdisk.efi),
-# BENCH_PARTS (the parts to run, default "disk small gzip mem read uefi inject":
-# disk = 1. with the large ISO's set-up, small = the small ISO's set-up,
-# gzip = 5., mem = 3., read = 7., uefi = 8., inject = 9.).
+# BENCH_PARTS (the parts to run, default "disk small gzip mem read uefi inject
+# fetch": disk = 1. with the large ISO's set-up, small = the small ISO's
+# set-up, gzip = 5., mem = 3., read = 7., uefi = 8., inject = 9., fetch =
+# 10.), BENCH_FETCH_RUNS (rounds of 10., default 3).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -90,7 +94,7 @@ source "$BENCH_DIR/../tests/boot/media.sh"
 RUNS=${BENCH_RUNS:-5}
 READ_RUNS=${BENCH_READ_RUNS:-$RUNS}
 UEFI_RUNS=${BENCH_UEFI_RUNS:-$RUNS}
-PARTS=" ${BENCH_PARTS:-disk small gzip mem read uefi inject} "
+PARTS=" ${BENCH_PARTS:-disk small gzip mem read uefi inject fetch} "
 READ_TOKEN=bench-read           # memboot.token of the read ISO (fixed: it is cached)
 BOOT_TIMEOUT=${BENCH_TIMEOUT:-90}
 MEM_TIMEOUT=30                  # the memory boots are small: a floppy, an 11 MB ISO
@@ -168,6 +172,8 @@ source "$BENCH_DIR/measure.sh"
 source "$BENCH_DIR/uefi.sh"
 # shellcheck source=bench/inject.sh
 source "$BENCH_DIR/inject.sh"
+# shellcheck source=bench/fetch.sh
+source "$BENCH_DIR/fetch.sh"
 # shellcheck source=tests/boot/distro.sh
 source "$BENCH_DIR/../tests/boot/distro.sh"
 
@@ -228,13 +234,13 @@ main() {
     record_facts
     log "bench: $RUNS runs each, loaders interleaved; logs in $LOGS"
     local part
-    if [[ $PARTS == *" uefi "* ]]; then
+    if [[ $PARTS == *" uefi "* || $PARTS == *" fetch "* ]]; then
         [[ -f $MEMBOOT_EFI ]] || die "$MEMBOOT_EFI is missing (run make first)"
         if ! command -v nginx >/dev/null || ! command -v socat >/dev/null; then
-            die "part uefi needs nginx and socat (run scripts/deps.sh)"
+            die "parts uefi and fetch need nginx and socat (run scripts/deps.sh)"
         fi
     fi
-    for part in disk small gzip mem read uefi inject; do
+    for part in disk small gzip mem read uefi inject fetch; do
         [[ $PARTS == *" $part "* ]] || continue
         case $part in
             disk) measure_disk_service ;;
@@ -244,6 +250,7 @@ main() {
             read) measure_read ;;
             uefi) measure_uefi ;;
             inject) measure_inject ;;
+            fetch) measure_fetch ;;
         esac
     done
     record meta seconds - "$((SECONDS - start))"

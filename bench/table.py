@@ -537,6 +537,38 @@ def inject_targets(r):
     return "\n".join(out)
 
 
+def has_fetch(r):
+    """Whether the run has the network-load part."""
+    return any(k.startswith("fetch ") for k, _ in r.vals) or any(k == "fetch" for k, _ in r.notes)
+
+
+def fetch_rows(r):
+    """iPXE's load of efi.iso over TFTP and HTTP, on each firmware."""
+    size = r.size("fetch_iso_bytes")
+
+    def cell(key, label):
+        med = r.median(key, label)
+        if med is None:
+            return r.why("fetch", label)
+        lo, hi = r.spread(key, label)
+        return f"{med:.2f} s ({lo:.2f}–{hi:.2f}), {size / med / 1e6:.1f} MB/s"
+
+    def ratio(key, fw):
+        t, h = r.median(key, f"{fw}-tftp"), r.median(key, f"{fw}-http")
+        return f"HTTP {t / h:.1f}× faster" if t and h else "–"
+
+    rows = []
+    for proto, name in (("tftp", "TFTP (QEMU's server)"), ("http", "HTTP (nginx, loopback)")):
+        rows.append([f"{name}: `imgfetch` alone", cell("fetch load", f"bios-{proto}"),
+                     cell("fetch load", f"efi-{proto}")])
+    rows.append(["HTTP against TFTP, `imgfetch` alone", ratio("fetch load", "bios"),
+                 ratio("fetch load", "efi")])
+    for proto, name in (("tftp", "TFTP"), ("http", "HTTP")):
+        rows.append([f"{name}: iPXE's prompt → image loaded", cell("fetch prompt", f"bios-{proto}"),
+                     cell("fetch prompt", f"efi-{proto}")])
+    return rows
+
+
 def has_uefi(r):
     """Whether the run has the UEFI part."""
     return any(k.startswith("uefi ") for k, _ in r.vals) or any(k == "uefi" for k, _ in r.notes)
@@ -594,6 +626,15 @@ def main(argv):
                         "copy (tmpfs + loop)", "phram vs nbd"], read))
         print()
         print(inject_targets(r))
+        print()
+    if has_fetch(r):
+        size = r.size("fetch_iso_bytes")
+        print(markdown([f"Network load of efi.iso ({size / 1e6:.0f} MB) by iPXE",
+                        "SeaBIOS (iPXE ROM)", "OVMF (EFI iPXE ROM)"], fetch_rows(r)))
+        print()
+        print(f"- Network load: medians of {r.meta.get('fetch_runs', '?')} runs (min–max), "
+              f"host clock on the serial lines; iPXE {r.meta.get('ipxe', '?')}, "
+              f"nginx {r.meta.get('nginx', '?')}; QEMU's user network (slirp).")
         print()
     print(conditions(r))
     if has_uefi(r):

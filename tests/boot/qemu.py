@@ -113,10 +113,28 @@ def boot_args(kernel=None, initrd=None, append=None, cdrom=None, tftp=None,
     return args
 
 
-def command(firmware="seabios", state=None, ram=512, serial=None, monitor=None, **boot):
+def sercon_args(firmware, state):
+    """SeaBIOS's serial console: it copies what option ROMs (iPXE) write to
+    the screen to COM1 too (the fw_cfg file etc/sercon-port holds the port
+    as a little-endian integer). OVMF mirrors its console by itself."""
+    if FIRMWARE[firmware]["code"]:
+        return []
+    if not state:
+        raise ValueError("--sercon needs a folder for the port file (--state)")
+    os.makedirs(state, exist_ok=True)
+    port = os.path.join(state, "sercon-port")
+    with open(port, "wb") as f:
+        f.write((0x3F8).to_bytes(2, "little"))
+    return ["-fw_cfg", f"name=etc/sercon-port,file={port}"]
+
+
+def command(firmware="seabios", state=None, ram=512, serial=None, monitor=None, sercon=False,
+            **boot):
     """The whole QEMU command line (a list); BOOT are boot_args' keywords."""
     args = [os.environ.get("QEMU", "qemu-system-x86_64"), "-accel", "tcg"]
     args += firmware_args(firmware, state)
+    if sercon:
+        args += sercon_args(firmware, state)
     args += ["-m", str(ram), "-display", "none", "-no-reboot"]
     if serial == "stdio":
         args += ["-serial", "stdio"]
@@ -148,6 +166,8 @@ def parse_args(argv):
     ap.add_argument("--disk", help="an extra IDE hard disk (raw)")
     ap.add_argument("--serial", help="FILE or stdio (default: no serial port)")
     ap.add_argument("--monitor", help="the human monitor on this unix socket")
+    ap.add_argument("--sercon", action="store_true",
+                    help="SeaBIOS: copy the screen of option ROMs (iPXE) to the serial port")
     return ap.parse_args(argv)
 
 
