@@ -15,7 +15,10 @@
 # memdisk.efi and the same kind of live ISO (which also carries an EFI GRUB,
 # as distributions' live ISOs do); memdisk.efi makes the ISO a RAM disk and
 # starts the ISO's GRUB from it, GRUB starts Linux, and the same initrd finds
-# the image through the MEMDISK tables memdisk.efi left below 640 KiB.
+# the image through the tables memdisk.efi left (the mBFT below 640 KiB and
+# its copy among the ACPI tables) and exposes it as the NFIT's /dev/pmem0.
+# The demo ends with one line per firmware: the medium, the sha256 verdict
+# and the time from power-on to the live root.
 #
 # Each stage is printed as the machine reaches it, with the time since QEMU
 # started; on BIOS the screen (iPXE writes only there) is read through QEMU's
@@ -109,24 +112,28 @@ serial_line() {
     return 0
 }
 
+SUMMARY=()     # one line per firmware, printed at the end
+
 # verdict: compare the device's hash with the image's.
 verdict() {
     local len host
     [[ -n ${GUEST_SHA:-} && -n ${FOUND:-} ]] || return 1
     len=$((${FOUND#*,}))
     host=$({ cat "$ISO"; head -c $((len > ISO_SIZE ? len - ISO_SIZE : 0)) /dev/zero; } | sha256sum | cut -d' ' -f1)
+    VERDICT="$MEDIUM, sha256 of its first $len bytes = the ISO's (zero-padded)"
     if [[ $GUEST_SHA == "$host" ]]; then
         stage "sha256 of $MEDIUM's first $len bytes, read in the live root, = the ISO's on the host$( ((len > ISO_SIZE)) && echo " (plus $((len - ISO_SIZE)) zero bytes to a whole page)"): intact"
         return 0
     fi
     stage "sha256 differs: guest ${GUEST_SHA:0:16}..., host ${host:0:16}..."
+    VERDICT="$MEDIUM, sha256 DIFFERS from the ISO's"
     return 1
 }
 
 # demo_boot FIRMWARE: one narrated boot (bios: memdisk; uefi: memdisk.efi).
 demo_boot() {
     local fw=$1 line mon qpid vpid rc=1
-    SEEN=() MEDIUM='' FOUND='' GUEST_SHA=''
+    SEEN=() MEDIUM='' FOUND='' GUEST_SHA='' VERDICT='no live root'
     DIR=$(mktemp -d "${TMPDIR:-/tmp}/memboot-demo.XXXXXX")
     mon=$DIR/mon
     trap 'kill "${qpid:-}" "${vpid:-}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
@@ -193,9 +200,13 @@ demo_boot() {
     verdict && rc=0
     kill "$qpid" "${vpid:-}" 2>/dev/null || true
     wait 2>/dev/null || true
+    local took
+    took=$(awk -v n="$(now_ns)" -v t="$T0" 'BEGIN { printf "%.1f", (n - t) / 1e9 }')
     if [[ $rc -eq 0 ]]; then
-        echo "demo ($fw): OK: from power-on to the live root, over the network and out of RAM, in $(awk -v n="$(now_ns)" -v t="$T0" 'BEGIN { printf "%.1f", (n - t) / 1e9 }') s"
+        echo "demo ($fw): OK: from power-on to the live root, over the network and out of RAM, in $took s"
+        SUMMARY+=("$(printf '%-5s OK      %s; live root %s s after power-on' "$fw" "$VERDICT" "$took")")
     else
+        SUMMARY+=("$(printf '%-5s FAILED  %s (%s s)' "$fw" "$VERDICT" "$took")")
         echo "demo ($fw): FAILED; the last serial lines:"
         tail -n 15 "$DIR/serial.log" | tr -d '\r' | sed 's/^/  | /'
     fi
@@ -218,6 +229,9 @@ main() {
             *) die "DEMO_FIRMWARE: '$fw' is neither bios nor uefi" ;;
         esac
     done
+    echo
+    echo "demo: the medium's sha256 verdict, per firmware:"
+    printf '  %s\n' "${SUMMARY[@]}"
     [[ $rc -eq 0 ]] && echo "demo: OK" || echo "demo: FAILED"
     return "$rc"
 }

@@ -195,7 +195,11 @@ static int run_acpi(const char *path, struct finder_result *r)
 	why = mbft_parse_acpi(t, len, r->have_map ? &r->map : NULL, s);
 	free(t);
 	if (why != MBFT_SCAN_OK) {
-		msg("%s rejected: %s", path, mbft_scan_reject_str(why));
+		msg("%s rejected: %s", path,
+		    why == MBFT_SCAN_BAD_LENGTH ? "not an " MBFT_ACPI_SIGNATURE " table, or its length "
+						  "is not the file's"
+		    : why == MBFT_SCAN_BAD_CMDLINE ? "its command line does not end with the table"
+						   : mbft_scan_reject_str(why));
 		return EXIT_NOT_FOUND;
 	}
 	vmsg("the tables come from the ACPI copy %s", path);
@@ -215,15 +219,15 @@ static int run_live(const struct finder_opts *o, struct finder_result *r)
 
 	if (load_map(o->iomem_file ? o->iomem_file : "/proc/iomem", r))
 		return EXIT_ERROR;
+	/* memdisk.efi's ACPI copy first: it needs no /dev/mem, which a kernel
+	 * in lockdown closes (and logs each attempt at). */
+	if (run_acpi(acpi, r) == EXIT_FOUND)
+		return EXIT_FOUND;
 	scan_base = iomem_scan_base(&r->map, page > 0 ? (uint32_t)page : 4096);
 	if (!scan_base) {
 		msg("no System RAM below 640 KiB in the memory map: cannot locate base memory");
 		return EXIT_ERROR;
 	}
-	/* memdisk.efi's ACPI copy first: it needs no /dev/mem, which a kernel
-	 * in lockdown closes (and logs each attempt at). */
-	if (run_acpi(acpi, r) == EXIT_FOUND)
-		return EXIT_FOUND;
 	fd = open(devmem, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		explain_devmem_error(devmem, errno);
