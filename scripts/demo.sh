@@ -105,7 +105,7 @@ serial_line() {
         *"memboot: "*) stage "${line#*: }" ;;
         *"Unable to find a medium"*) stage "live-boot: $line" ;;
     esac
-    if v=$(field "$line" live_root); then stage "live-boot found the medium and switched to the squashfs root (kernel ${v#up })"; fi
+    if v=$(field "$line" live_root); then LIVE_T=$(awk -v n="$(now_ns)" -v t="$T0" 'BEGIN { printf "%.1f", (n - t) / 1e9 }'); stage "live-boot found the medium and switched to the squashfs root (kernel ${v#up })"; fi
     if v=$(field "$line" medium); then MEDIUM=${v%% *}; stage "the live root's medium: $MEDIUM (${v#* }, mounted on /run/live/medium)"; fi
     if v=$(field "$line" find); then FOUND=$v; fi
     if v=$(field "$line" sha256); then GUEST_SHA=$v; fi
@@ -133,7 +133,7 @@ verdict() {
 # demo_boot FIRMWARE: one narrated boot (bios: memdisk; uefi: memdisk.efi).
 demo_boot() {
     local fw=$1 line mon qpid vpid rc=1
-    SEEN=() MEDIUM='' FOUND='' GUEST_SHA='' VERDICT='no live root'
+    SEEN=() MEDIUM='' FOUND='' GUEST_SHA='' VERDICT='no live root' LIVE_T='?'
     DIR=$(mktemp -d "${TMPDIR:-/tmp}/memboot-demo.XXXXXX")
     mon=$DIR/mon
     trap 'kill "${qpid:-}" "${vpid:-}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
@@ -204,7 +204,7 @@ demo_boot() {
     took=$(awk -v n="$(now_ns)" -v t="$T0" 'BEGIN { printf "%.1f", (n - t) / 1e9 }')
     if [[ $rc -eq 0 ]]; then
         echo "demo ($fw): OK: from power-on to the live root, over the network and out of RAM, in $took s"
-        SUMMARY+=("$(printf '%-5s OK      %s; live root %s s after power-on' "$fw" "$VERDICT" "$took")")
+        SUMMARY+=("$(printf '%-5s OK      %s; live root %s s after power-on' "$fw" "$VERDICT" "$LIVE_T")")
     else
         SUMMARY+=("$(printf '%-5s FAILED  %s (%s s)' "$fw" "$VERDICT" "$took")")
         echo "demo ($fw): FAILED; the last serial lines:"
