@@ -108,6 +108,20 @@ int efimem_is_os_ram(uint32_t type)
 	       type == EFIMEM_BS_CODE || type == EFIMEM_BS_DATA || type == EFIMEM_CONVENTIONAL;
 }
 
+uint64_t efimem_os_ram_bytes(const void *map, size_t map_size, size_t desc_size)
+{
+	size_t i, n = count(map_size, desc_size);
+	uint64_t sum = 0;
+
+	for (i = 0; i < n; i++) {
+		struct desc d = get(map, desc_size, i);
+
+		if (efimem_is_os_ram(d.type))
+			sum += d.pages * 4096;
+	}
+	return sum;
+}
+
 /** The type of the page at @p a (TYPE_NONE when no descriptor covers it). */
 static uint32_t type_at(const void *map, size_t n, size_t desc_size, uint64_t a)
 {

@@ -53,6 +53,9 @@ uint64_t efimem_largest_free(const void *map, size_t map_size, size_t desc_size,
 /** Does Linux count memory of this UEFI type as RAM once it runs? */
 int efimem_is_os_ram(uint32_t type);
 
+/** The bytes of all memory Linux will count as RAM (efimem_is_os_ram). */
+uint64_t efimem_os_ram_bytes(const void *map, size_t map_size, size_t desc_size);
+
 /**
  * The page for the MEMDISK tables: the highest free page below 0xA0000 with
  * no memory that Linux counts as RAM above it below 0xA0000.

@@ -1417,3 +1417,14 @@ int unzip_first(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, 
 
 	return unzip_first_ws(&st, in, in_len, out, out_cap, out_len, progress, ctx);
 }
+
+enum inflate_size inflate_size_check(uint64_t stated, uint64_t in_len, uint64_t ram_bytes)
+{
+	if (!stated)
+		return INFLATE_SIZE_EMPTY;
+	if (stated > in_len * DEFLATE_MAX_RATIO)
+		return INFLATE_SIZE_IMPOSSIBLE;
+	if (ram_bytes && stated > ram_bytes)
+		return INFLATE_SIZE_OVER_RAM;
+	return INFLATE_SIZE_OK;
+}

@@ -107,6 +107,27 @@ int gunzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_
 int gunzip_ws(struct inflate_state *st, const uint8_t *in, size_t in_len, uint8_t *out,
 	      size_t out_cap, size_t *out_len, inflate_progress_fn *progress, void *ctx);
 
+/** Deflate's largest ratio of output to input bytes (258 bytes from about 2 bits). */
+#define DEFLATE_MAX_RATIO 1032u
+
+/** What a compressed image's stated size says about the file (inflate_size_check). */
+enum inflate_size {
+	INFLATE_SIZE_OK = 0,
+	INFLATE_SIZE_EMPTY,       /**< 0 bytes */
+	INFLATE_SIZE_IMPOSSIBLE,  /**< more than DEFLATE_MAX_RATIO times the compressed bytes */
+	INFLATE_SIZE_OVER_RAM,    /**< more than all of the machine's RAM */
+};
+
+/**
+ * Judge the size a gzip trailer or zip header states before reserving
+ * memory for it: a cut download's "trailer" is four bytes of the middle of
+ * the stream, which usually states a size no deflate stream of @p in_len
+ * bytes can produce, or more than the machine's RAM (@p ram_bytes, 0 when
+ * unknown). Only the first is certain; the second can also be a real image
+ * too big for the machine, and the message says both.
+ */
+enum inflate_size inflate_size_check(uint64_t stated, uint64_t in_len, uint64_t ram_bytes);
+
 /** Is this a PKZIP archive whose first entry unzip_first() can extract? */
 int zip_detect(const uint8_t *in, size_t in_len);
 

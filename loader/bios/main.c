@@ -162,8 +162,30 @@ static void inflate_image(struct image *im)
 		if (zip_usize(in, im->len, &usize))
 			die("the zip image is damaged (bad local header)");
 	}
-	if (!usize)
-		die("the compressed image says it holds 0 bytes");
+	{
+		uint64_t ram = 0;
+		uint32_t i;
+
+		for (i = 0; i < e820.n; i++)
+			if (e820_store[i].type == E820_RAM)
+				ram += e820_store[i].len;
+		switch (inflate_size_check(usize, im->len, ram)) {
+		case INFLATE_SIZE_OK:
+			break;
+		case INFLATE_SIZE_EMPTY:
+			die("the compressed image says it holds 0 bytes");
+		case INFLATE_SIZE_IMPOSSIBLE:
+			die("the %s image looks truncated or corrupt: its %s says %u bytes inflated, "
+			    "which %u compressed bytes cannot hold; fetch it again",
+			    zip ? "zip" : "gzip", zip ? "header" : "trailer", usize, im->len);
+		case INFLATE_SIZE_OVER_RAM:
+			die("the %s image looks truncated or corrupt: its %s says %u MiB inflated, "
+			    "from %u MiB compressed, more than all of this machine's RAM (%u MiB); "
+			    "fetch it again (unless the image is really that big)",
+			    zip ? "zip" : "gzip", zip ? "header" : "trailer", usize >> 20,
+			    im->len >> 20, (uint32_t)(ram >> 20));
+		}
+	}
 	/* Where to put it: highest RAM below 4 GiB, not the input, not us. */
 	e820_init(&tmp, e820_scratch, MAX_E820);
 	memcpy(e820_scratch, e820_store, e820.n * sizeof(e820_store[0]));

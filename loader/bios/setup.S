@@ -101,6 +101,9 @@ setup_main:
 	pushw	$(1f - _setup_start)
 	lret				/* now CS = our segment, offsets as linked */
 1:
+	pushw	%ax
+	call	cpu_check		/* returns only on an i686 or later */
+	popw	%ax
 	/* Patch everything that depends on where we were loaded. */
 	movw	%ax, rm_seg_patch
 	movzwl	%ax, %eax
@@ -127,6 +130,122 @@ setup_main:
 	movl	code32_start, %eax
 	movl	%eax, pm_jump
 	ljmpl	*pm_jump
+
+/*
+ * cpu_check: the oldest CPU memboot's memdisk runs on is the Pentium Pro
+ * (i686): its C is built for it (CMOV), its timer reads the TSC, and it
+ * asks CPUID. Anything older gets a message and goes back to the BIOS
+ * (INT 18h) instead of an invalid-opcode fault later. The 8086/80186 and
+ * the 286 are told apart by FLAGS bits 12-15 with 16-bit code only; a
+ * 386 or 486 without CPUID cannot flip EFLAGS.ID (bit 21); then CPUID
+ * leaf 1 must have TSC (EDX bit 4) and CMOV (EDX bit 15).
+ */
+cpu_check:
+	pushf				/* the caller's FLAGS, put back below */
+	pushf
+	popw	%ax
+	andw	$0x0fff, %ax		/* try to clear bits 12-15 */
+	pushw	%ax
+	popf
+	pushf
+	popw	%ax
+	andw	$0xf000, %ax
+	movw	%ax, %bx		/* 8086, 80186: they read as 1 all the same */
+	orw	$0xf000, %ax		/* try to set them */
+	pushw	%ax
+	popf
+	pushf
+	popw	%ax
+	popf
+	movw	$(cpu_msg_pre386 - _setup_start), %si
+	cmpw	$0xf000, %bx
+	je	cpu_refuse
+	testw	$0xf000, %ax		/* 286 in real mode: they read as 0 */
+	jz	cpu_refuse
+	pushfl
+	popl	%eax
+	movl	%eax, %ecx
+	xorl	$0x00200000, %eax
+	pushl	%eax
+	popfl
+	pushfl
+	popl	%eax
+	pushl	%ecx
+	popfl
+	xorl	%ecx, %eax
+	movw	$(cpu_msg_nocpuid - _setup_start), %si
+	testl	$0x00200000, %eax
+	jz	cpu_refuse
+	xorl	%eax, %eax
+	cpuid
+	movw	$(cpu_msg_features - _setup_start), %si
+	cmpl	$1, %eax
+	jb	cpu_refuse
+	movl	$1, %eax
+	cpuid
+	andl	$0x00008010, %edx	/* CMOV, TSC */
+	cmpl	$0x00008010, %edx
+	jne	cpu_refuse
+	ret
+cpu_refuse:
+	pushw	%si
+	movw	$(cpu_msg_head - _setup_start), %si
+	call	rm_say
+	popw	%si
+	call	rm_say
+	movw	$(cpu_msg_tail - _setup_start), %si
+	call	rm_say
+	movw	$0x8600, %ax		/* about 3 s to read it (INT 15h waits in us) */
+	movw	$0x002d, %cx
+	movw	$0xc6c0, %dx
+	int	$0x15
+	int	$0x18
+2:	hlt
+	jmp	2b
+
+/*
+ * rm_say: the NUL-terminated string at DS:SI on the screen (INT 10h
+ * teletype) and on the first serial port the BIOS found, as the C console
+ * does; 8086 instructions only (it also speaks on CPUs older than a 386).
+ */
+rm_say:
+	pushw	%es
+	xorw	%ax, %ax
+	movw	%ax, %es
+1:	lodsb
+	testb	%al, %al
+	jz	9f
+	pushw	%ax
+	movb	$0x0e, %ah
+	movw	$7, %bx
+	int	$0x10
+	popw	%ax
+	movw	%es:0x400, %dx		/* the BIOS data area's COM1 */
+	testw	%dx, %dx
+	jz	1b
+	movb	%al, %bl
+	addw	$5, %dx			/* line status: wait for room, not forever */
+	movw	$0xffff, %cx
+2:	inb	%dx, %al
+	testb	$0x20, %al
+	loopz	2b
+	subw	$5, %dx
+	movb	%bl, %al
+	outb	%al, %dx
+	jmp	1b
+9:	popw	%es
+	ret
+
+cpu_msg_head:
+	.asciz	"memdisk: error: "
+cpu_msg_pre386:
+	.asciz	"this CPU is older than a 386"
+cpu_msg_nocpuid:
+	.asciz	"this CPU has no CPUID instruction (a 386 or an early 486)"
+cpu_msg_features:
+	.asciz	"this CPU lacks CMOV or the TSC (a Pentium or older)"
+cpu_msg_tail:
+	.asciz	": memboot's memdisk needs an i686 (Pentium Pro) or later\r\nmemdisk: giving the machine back to the BIOS (INT 18h)\r\n"
 
 /*
  * enable_a20: turn on the A20 gate (BIOS, then the fast gate at port 0x92)

@@ -21,7 +21,6 @@
 /** Bytes per Read() call: large enough to be fast, small enough for progress. */
 #define CHUNK (16 * MIB)
 /** The largest ratio DEFLATE reaches (258 bytes from about 2 bits), with room. */
-#define DEFLATE_MAX_RATIO 1032ull
 
 efi_status memory_map(void **map, uint64_t *size, uint64_t *desc_size)
 {
@@ -134,11 +133,25 @@ static void inflate_progress(size_t done, size_t total, void *ctx)
 		progress("inflating", done, total);
 }
 
+/** All the RAM of the machine, from the memory map (0 when it cannot be read). */
+static uint64_t os_ram_bytes(void)
+{
+	uint64_t map_size, desc_size, sum;
+	void *map;
+
+	if (EFI_IS_ERROR(memory_map(&map, &map_size, &desc_size)))
+		return 0;
+	sum = efimem_os_ram_bytes(map, map_size, desc_size);
+	BS->free_pool(map);
+	return sum;
+}
+
 /** Inflate the gzip or zip file in @p in into freshly reserved pages. */
 static efi_status inflate_into(const uint8_t *in, uint64_t in_len, int place, struct image *img)
 {
 	static struct inflate_state st;
 	uint32_t out_len32 = 0;
+	uint64_t ram;
 	size_t out_len = 0;
 	int zip = !gzip_detect(in, in_len), rc;
 	efi_status s;
@@ -148,10 +161,24 @@ static efi_status inflate_into(const uint8_t *in, uint64_t in_len, int place, st
 		error("%s: %s\n", img->name, inflate_strerror(rc));
 		return EFI_VOLUME_CORRUPTED;
 	}
-	if (out_len32 == 0 || out_len32 > in_len * DEFLATE_MAX_RATIO) {
+	ram = os_ram_bytes();
+	switch (inflate_size_check(out_len32, in_len, ram)) {
+	case INFLATE_SIZE_OK:
+		break;
+	case INFLATE_SIZE_EMPTY:
+		error("%s says it inflates to 0 bytes: nothing to boot\n", img->name);
+		return EFI_VOLUME_CORRUPTED;
+	case INFLATE_SIZE_IMPOSSIBLE:
 		error("%s looks truncated or corrupt: its trailer says %u bytes inflated, which %llu "
 		      "compressed bytes cannot hold; fetch it again\n", img->name,
 		      (unsigned)out_len32, (unsigned long long)in_len);
+		return EFI_VOLUME_CORRUPTED;
+	case INFLATE_SIZE_OVER_RAM:
+		error("%s looks truncated or corrupt: its %s says %u MiB inflated, from %u MiB "
+		      "compressed, more than all of this machine's RAM (%u MiB); fetch it again "
+		      "(unless the image is really that big)\n", img->name,
+		      zip ? "header" : "trailer", (unsigned)(out_len32 >> 20),
+		      (unsigned)(in_len >> 20), (unsigned)(ram >> 20));
 		return EFI_VOLUME_CORRUPTED;
 	}
 	img->size = out_len32;

@@ -38,7 +38,7 @@
 #   probe, probebig  an 8 MiB (500 MiB) disk whose boot sector is probe.S,
 #                    and a 1 MiB disk of the machine's own ("RDSK" at 0x1B8)
 #   bad:KIND         a broken image: none, garbage, tiny, catalog, gzcrc,
-#                    truncated, hugegz; efihalf (the first half of the UEFI
+#                    truncated, hugegz, cutgz; efihalf (the first half of the UEFI
 #                    test ISO)
 #   rescue-cd, rescue-floppy   Debian's GRUB rescue images, as shipped
 #   efiiso:RULE      the UEFI test ISO (GRUB for x86_64-efi from grub-mkrescue,
@@ -139,13 +139,28 @@ make_bad_image() {
             esac
             rm -f "$iso" ;;
         hugegz)
-            # 600 MiB of zeros, compressed: more than the guest's RAM once inflated.
-            cache=$MEDIA/zeros-600m.gz
+            # 3.5 GiB of zeros, compressed: less than a 5 GiB guest's RAM,
+            # more than it has below 4 GiB, where the inflated image must go.
+            cache=$MEDIA/zeros-3584m.gz
             if [[ ! -s $cache ]]; then
-                head -c $((600 << 20)) /dev/zero | gzip -1 >"$cache.$$"
+                head -c $((3584 << 20)) /dev/zero | gzip -1 >"$cache.$$"
                 mv "$cache.$$" "$cache"
             fi
             cp "$cache" "$IMG" ;;
+        cutgz)
+            # A download that stopped: a gzip of an ISO cut after its middle,
+            # where the last 4 bytes (read as the trailer's size) say more
+            # than 1 GiB (the guests have 512 MiB).
+            boot_cfg find "$4" >"$dir/isolinux.cfg"
+            iso=$dir/base.iso
+            make_iso "$iso" "$dir/isolinux.cfg" even
+            gzip -1 -n -c "$iso" >"$dir/base.gz"
+            n=$(($(file_size "$dir/base.gz") / 2))
+            while (( $(od -An -tu4 -j $((n - 4)) -N4 "$dir/base.gz") < (1 << 30) )); do
+                n=$((n + 1))
+            done
+            head -c "$n" "$dir/base.gz" >"$IMG"
+            rm -f "$iso" "$dir/base.gz" ;;
         *) die "unknown bad image '$kind'" ;;
     esac
 }

@@ -39,6 +39,10 @@ HTTP_GUEST_ADDR = "10.0.2.100"
 FIRMWARE = {
     "seabios": {"machine": "pc", "code": None, "vars": None, "guest": "bios",
                 "package": "seabios"},
+    # A 486 (QEMU's model: CPUID, but no TSC and no CMOV) under SeaBIOS:
+    # older than memboot's memdisk needs.
+    "seabios-486": {"machine": "pc", "code": None, "vars": None, "guest": "bios",
+                    "package": "seabios", "extra": ["-cpu", "486"]},
     "ovmf": {"machine": "q35", "code": f"{OVMF}/OVMF_CODE_4M.fd",
              "vars": f"{OVMF}/OVMF_VARS_4M.fd", "guest": "uefi", "package": "ovmf"},
     # Secure Boot on: OVMF's secboot build (SMM, so its flash must be secure)

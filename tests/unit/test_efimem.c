@@ -93,8 +93,23 @@ static void test_low_page(void)
 	CHECK(!efimem_is_os_ram(EFIMEM_RESERVED));
 }
 
+/** All the RAM Linux will count: conventional, loader and boot-services memory. */
+static void test_ram_bytes(void)
+{
+	n = 0;
+	add(EFIMEM_CONVENTIONAL, 0, 0x9f000);
+	add(EFIMEM_RESERVED, 0x9f000, 0x61000);
+	add(EFIMEM_BS_DATA, 0x100000, 16 * MIB);
+	add(EFIMEM_LOADER_DATA, 0x1100000, 2 * MIB);
+	add(EFIMEM_CONVENTIONAL, 0x1300000, 100 * MIB);
+	add(6 /* runtime services data */, 0x7f00000, 1 * MIB);
+	CHECK_EQ(efimem_os_ram_bytes(map, n * DESC, DESC), 0x9f000 + 118 * MIB);
+	CHECK_EQ(efimem_os_ram_bytes(map, n * DESC, 0), 0);
+}
+
 void test_efimem(void)
 {
 	test_pick();
 	test_low_page();
+	test_ram_bytes();
 }

@@ -1303,6 +1303,26 @@ static void test_strerror(void)
 	CHECK(all);
 }
 
+/** The stated-size judgement: the example, the edges of each rule. */
+static void test_size_check(void)
+{
+	const uint64_t MiB = 1 << 20;
+
+	/* 100 MB cut to 50 MB, the "trailer" says 2402 MiB, a 512 MiB machine. */
+	CHECK_EQ(inflate_size_check(2402 * MiB, 50 * MiB, 512 * MiB), INFLATE_SIZE_OVER_RAM);
+	/* The same on a 4 GiB machine: possible, so "not enough memory" stays the caller's. */
+	CHECK_EQ(inflate_size_check(2402 * MiB, 50 * MiB, 4096 * MiB), INFLATE_SIZE_OK);
+	/* A small cut file stating 4 GiB - 1: more than deflate can give. */
+	CHECK_EQ(inflate_size_check(0xffffffffu, 1 * MiB, 0), INFLATE_SIZE_IMPOSSIBLE);
+	CHECK_EQ(inflate_size_check(1032 * 1000ull, 1000, 0), INFLATE_SIZE_OK);
+	CHECK_EQ(inflate_size_check(1032 * 1000ull + 1, 1000, 0), INFLATE_SIZE_IMPOSSIBLE);
+	CHECK_EQ(inflate_size_check(0, 1000, 0), INFLATE_SIZE_EMPTY);
+	/* RAM unknown (0): only the ratio applies; at exactly the RAM: fine. */
+	CHECK_EQ(inflate_size_check(600 * MiB, 1 * MiB, 0), INFLATE_SIZE_OK);
+	CHECK_EQ(inflate_size_check(600 * MiB, 1 * MiB, 600 * MiB), INFLATE_SIZE_OK);
+	CHECK_EQ(inflate_size_check(600 * MiB, 1 * MiB, 512 * MiB), INFLATE_SIZE_OVER_RAM);
+}
+
 void test_inflate(void)
 {
 	char cmd[128];
@@ -1322,6 +1342,7 @@ void test_inflate(void)
 	test_roundtrips();
 	test_damage();
 	test_zip();
+	test_size_check();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		CHECK(!"rm tmpdir");
