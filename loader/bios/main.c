@@ -293,9 +293,19 @@ static void place_disk(uint32_t *disk, const struct diskplan *p, uint32_t *boot_
 		       (uint32_t)(rlen - p->disk_bytes));
 	}
 	*sectors = (uint32_t)(rlen >> p->sector_shift);
-	if (e820_set_range(&e820, *disk, pmem_size ? pmem_size : rlen,
-			   pmem_size ? E820_PRAM : E820_RESERVED))
-		die("the memory map is full");
+	if (pmem_size) {
+		if (e820_set_range(&e820, *disk, pmem_size, E820_PRAM))
+			die("the memory map is full");
+	} else {
+		/* Whole pages, also where the disk starts inside the image
+		 * (offset=, a DOSEMU header, El Torito emulation): the page it
+		 * starts in is the image's, and Linux (phram, /dev/mem) can only
+		 * use pages that no System RAM shares. */
+		uint64_t lo = *disk & ~(uint64_t)(PAGE - 1);
+
+		if (e820_set_range(&e820, lo, page_up(*disk + rlen) - lo, E820_RESERVED))
+			die("the memory map is full");
+	}
 	if (pmem_size)
 		con_printf("memdisk: pmem: %x-%x is legacy persistent memory (E820 type 12)\n",
 			   *disk, (uint32_t)(*disk + pmem_size - 1));

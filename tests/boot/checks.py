@@ -107,6 +107,30 @@ def check_find(case):
     case.note = r["ours_out"]
 
 
+def check_reserved_pages(case):
+    """The disk starts inside the image (offset=512): memdiskfind names it
+    there, and the kernel's memory map reserves every page it touches, the
+    first one included (a reserved range from its page's start to past its
+    last page's end), so that no page is shared with System RAM."""
+    guest_ran(case)
+    r = case.results
+    found = parse_found(r["ours_out"])
+    need(r["ours_rc"] == "0" and found, f"memdiskfind: '{r['ours_out']}' {r['ours_err']}")
+    addr, length = found
+    need(addr % 4096 == 512, f"the disk is at {addr:#x}: not 512 bytes into a page")
+    lo, hi = addr // 4096 * 4096, (addr + length + 4095) // 4096 * 4096
+    ranges = []
+    for item in r["iomem"].split(";"):
+        m = re.match(r"\s*([0-9a-f]+)-([0-9a-f]+) : (.*)", item)
+        if m:
+            ranges.append((int(m.group(1), 16), int(m.group(2), 16) + 1, m.group(3)))
+    cover = [x for x in ranges if x[0] <= lo and hi <= x[1] and x[2] == "Reserved"]
+    need(cover, f"no reserved range covers the pages {lo:#x}-{hi:#x} of the disk at "
+         f"{addr:#x}+{length:#x}: " + "; ".join(f"{a:#x}-{b:#x} {t}" for a, b, t in ranges
+                                                if a < hi and lo < b))
+    case.note = f"disk at {addr:#x}+{length:#x}; reserved {cover[0][0]:#x}-{cover[0][1]:#x}"
+
+
 def check_find_msg(case, text):
     """check_find, and the loader said TEXT on the serial line."""
     check_find(case)

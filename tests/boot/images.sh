@@ -35,6 +35,7 @@
 #   hdd              the 40 MiB SYSLINUX hard disk
 #   floppy           the 1.44 MB floppy whose boot sector prints the token
 #   isofloppy        an ISO whose El Torito image is that floppy (emulation)
+#   hddoff           512 bytes, then that hard disk (for offset=512)
 #   probe, probebig  an 8 MiB (500 MiB) disk whose boot sector is probe.S,
 #                    and a 1 MiB disk of the machine's own ("RDSK" at 0x1B8)
 #   bad:KIND         a broken image: none, garbage, tiny, catalog, gzcrc,
@@ -199,6 +200,13 @@ case_image() {
             boot_cfg "$guest" "$token" "$@" >"$dir/syslinux.cfg"
             IMG=$dir/$name.img
             make_hdd "$IMG" "$dir/syslinux.cfg" ;;
+        hddoff)
+            # 512 bytes of something else, then the hard disk (offset=512).
+            boot_cfg "$guest" "$token" "$@" >"$dir/syslinux.cfg"
+            make_hdd "$dir/disk.img" "$dir/syslinux.cfg"
+            IMG=$dir/$name.img
+            { head -c 512 /dev/zero | tr '\0' 'P'; cat "$dir/disk.img"; } >"$IMG"
+            rm -f "$dir/disk.img" ;;
         floppy) IMG=$dir/$name.img; make_floppy "$IMG" "$token" ;;
         isofloppy) make_isofloppy "$dir" "$name" "$token" ;;
         probe) make_probe_media "$dir" "$name" 8M ;;
