@@ -72,6 +72,13 @@ static void start(struct image *im)
 	for (i = 0; i < opt.n_errors && i < OPTIONS_MAX_ERRORS; i++)
 		con_printf("memdisk: option \"%s\": %s; ignored\n", opt.errors[i].word,
 			   options_reason_str(opt.errors[i].reason));
+	/* SYSLINUX's stack= gives its driver a private stack of that size for
+	 * callers with little stack. memboot's driver never needs one: it
+	 * keeps the caller's registers in one frame on the caller's stack
+	 * (under 100 bytes with safeint, less with raw). */
+	if (opt.stack)
+		con_printf("memdisk: stack=%u: ignored: the driver needs no stack of its own (it "
+			   "uses under 100 bytes of the caller's)\n", opt.stack);
 }
 
 /** Step 2: an image was loaded, below 4 GiB, not over us, and A20 is on. */
