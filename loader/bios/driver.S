@@ -96,23 +96,39 @@ int13_main:
 	pushf
 	incb	%dl			/* put the caller's number back */
 	popf
-	sti
-	lret	$2
+	jmp	ret_status
 chain13_count:
 	/* AH=08h: DL comes back as the drive count, which the BIOS takes from
 	 * its data area, where our drive was counted: leave it. */
 	pushf
 	lcall	*%cs:drv_old13
-	sti
-	lret	$2
+	jmp	ret_status
 chain13:
 	ljmp	*%cs:drv_old13
 no_drive:
 	/* nopass / nopassany: the BIOS's drive is hidden. */
 	movb	$ST_BADCMD, %ah
 	stc
-	sti
-	lret	$2
+	/* fall through */
+
+/*
+ * ret_status: return from the INT 13h the caller made (its IP, CS and
+ * FLAGS still on the stack) with the status flags as they are now (CF and
+ * the others the BIOS set) but the caller's IF, DF and TF, as an IRET
+ * from the BIOS would give them.
+ */
+ret_status:
+	pushw	%bp
+	movw	%sp, %bp
+	pushw	%ax
+	pushf
+	popw	%ax
+	andw	$0x08d5, %ax		/* OF, SF, ZF, AF, PF, CF */
+	andw	$0xf72a, 6(%bp)		/* the caller's FLAGS without them */
+	orw	%ax, 6(%bp)
+	popw	%ax
+	popw	%bp
+	iret
 
 install_check:
 	/* Answer as AH=08h would for our drive, plus the magic and ES:DI = MDI. */
@@ -142,10 +158,10 @@ ours:
 	jb	bad_cmd
 1:	cmpb	$0x41, %al
 	jb	2f
-	cmpb	$0x48, %al
+	cmpb	$0x49, %al
 	ja	2f
 	testb	$DF_EDD, %cs:drv_flags
-	jz	bad_cmd			/* EDD off: no AH=41h-48h */
+	jz	bad_cmd			/* EDD off: no AH=41h-49h */
 2:	movw	$fn_table - 3, %bx
 3:	addw	$3, %bx
 	movb	%cs:(%bx), %ah
@@ -175,11 +191,11 @@ fn_table:
 	.byte	0x03
 	.word	chs_write
 	.byte	0x04
-	.word	done_ok
+	.word	chs_rw			/* verify: the range is checked, nothing copied */
 	.byte	0x08
 	.word	fn_params
 	.byte	0x0c
-	.word	done_ok
+	.word	chs_seek
 	.byte	0x0d
 	.word	done_ok
 	.byte	0x10
@@ -197,11 +213,17 @@ fn_table:
 	.byte	0x43
 	.word	ext_write
 	.byte	0x44
-	.word	done_ok
+	.word	ext_rw			/* verify: the range is checked, nothing copied */
+	.byte	0x45
+	.word	edd_lock
+	.byte	0x46
+	.word	edd_eject
 	.byte	0x47
-	.word	done_ok
+	.word	ext_rw			/* seek: the LBA is checked */
 	.byte	0x48
 	.word	ext_params
+	.byte	0x49
+	.word	done_ok			/* media change status: never changed */
 	.byte	0xff
 
 get_status:
@@ -325,13 +347,61 @@ chs_rw:
 	shll	$4, %edi
 	movzwl	F_EBX(%bp), %ebx
 	addl	%ebx, %edi		/* EDI = linear buffer */
-	movb	F_AH(%bp), %bl		/* 02h read, 03h write */
+	movb	F_AH(%bp), %bl		/* 02h read, 03h write, 04h verify */
 	call	rw_sectors
-	jc	done_err
+	jc	chs_fail
 	jmp	done_ok_keep_al
 
 bad_sector:
 	movb	$ST_NOSECT, %al
+chs_fail:
+	movb	$0, F_EAX(%bp)		/* AL: no sector transferred */
+	jmp	done_err
+
+/* ---- AH=0Ch: seek: the cylinder and head must exist ---- */
+chs_seek:
+	movzbw	F_ECX(%bp), %ax
+	shlw	$2, %ax
+	movb	F_ECX+1(%bp), %al	/* C = CH | (CL & 0xC0) << 2 */
+	cmpw	%cs:drv_cyl, %ax
+	jae	1f
+	movb	F_EDX+1(%bp), %ah
+	cmpb	%cs:drv_heads, %ah
+	jb	done_ok
+1:	movb	$ST_NOSECT, %al
+	jmp	done_err
+
+/* ---- AH=45h: lock, unlock, lock status (AL = 0, 1, 2): a count ---- */
+edd_lock:
+	movb	F_EAX(%bp), %al
+	movb	%cs:drv_locks, %ah
+	cmpb	$1, %al
+	jb	1f
+	je	2f
+	cmpb	$2, %al
+	jne	bad_cmd
+	jmp	3f
+1:	incb	%ah			/* lock */
+	jz	4f
+	jmp	3f
+2:	testb	%ah, %ah		/* unlock */
+	jz	5f
+	decb	%ah
+3:	movb	%ah, %cs:drv_locks
+	movb	%ah, F_EAX(%bp)		/* AL = locks held */
+	movb	$0, F_AH(%bp)
+	jmp	done_ok_keep
+4:	movb	$0xb4, %al		/* lock count exceeded */
+	jmp	done_err
+5:	movb	$0xb0, %al		/* volume not locked */
+	jmp	done_err
+
+/* ---- AH=46h: eject: a RAM disk stays (locked: B1h, else B2h) ---- */
+edd_eject:
+	movb	$0xb2, %al		/* volume not removable */
+	cmpb	$0, %cs:drv_locks
+	je	done_err
+	movb	$0xb1, %al		/* volume locked in drive */
 	jmp	done_err
 
 done_ok_keep_al:
@@ -375,8 +445,12 @@ ext_rw:
 1:	cmpl	$0, 0x0c(%si)
 	jne	ext_range		/* LBA above 2^32 */
 	movl	8(%si), %eax
-	movb	F_AH(%bp), %bl		/* 42h read, 43h write */
-	subb	$0x40, %bl		/* 02h / 03h, as rw_sectors takes them */
+	movb	F_AH(%bp), %bl		/* 42h read, 43h write, 44h verify, 47h seek */
+	subb	$0x40, %bl		/* 02h / 03h / 04h / 07h, as rw_sectors takes them */
+	cmpb	$0x07, %bl
+	jne	2f
+	movl	$1, %ecx		/* seek: the LBA must exist; no count */
+2:
 	pushw	%si
 	call	rw_sectors
 	popw	%si
@@ -432,7 +506,8 @@ cd_status:
 
 /*
  * rw_sectors: EAX = first sector, ECX = count, EDI = linear buffer,
- * BL = 02h (read) or 03h (write). CF and AL = status on error.
+ * BL = 02h (read) or 03h (write), or 04h (verify) and 07h (seek), which
+ * check the range and copy nothing. CF and AL = status on error.
  * The disk is the image, except where the sector map (drv_map_n entries at
  * drv_map_off: first sector, count, linear address; sorted, disjoint) puts
  * other memory: an ISO's patched view (memboot's injection) keeps its
@@ -447,6 +522,8 @@ rw_sectors:
 	cmpl	%edx, %ecx
 	ja	9f
 	jecxz	8f
+	cmpb	$0x03, %bl
+	ja	8f			/* verify, seek: in range is all */
 1:	pushl	%ecx
 	call	map_find		/* ESI = source, EDX = sectors it runs for */
 	popl	%ecx
@@ -795,6 +872,7 @@ drv_ndrives:	.byte	1
 drv_floppy_type:.byte	4
 drv_status:	.byte	0
 drv_tmp:	.byte	0
+drv_locks:	.byte	0		/* AH=45h locks held */
 	.globl	drv_map_n, drv_map_off
 drv_map_n:	.word	0		/* sector map entries (0: the disk is the image) */
 drv_map_off:	.word	0		/* where they are, in the driver (after the command line) */

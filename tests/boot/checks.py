@@ -224,8 +224,10 @@ def check_probe(case):
     """What probe.S saw of the memdisk (see its header): booted from 80h; two
     hard disks; the BIOS's own disk still answers as 81h and reads its own
     sector; the installation check gives !MEMDISK and an MDI of 30 bytes
-    pointing at the image; CHS and EDD reads return the image's bytes; E820
-    reserves the image and the driver."""
+    pointing at the image; CHS and EDD reads return the image's bytes; EDD
+    lock, eject and media change answer as SYSLINUX MEMDISK's do; verify,
+    seek and reads past the end fail; a chained call keeps the caller's IF
+    and DF; E820 reserves the image and the driver."""
     def line(prefix):
         """The first serial line that starts with PREFIX, or ""."""
         return first_line(case, prefix)
@@ -244,6 +246,21 @@ def check_probe(case):
          f"EDD check (AH=41h): {line('P 41 ')}")
     need(line("P 48 ") == "P 48 f=0 001E 00004000 0200",
          f"EDD parameters (AH=48h): {line('P 48 ')} (want 30 bytes, 4000h sectors, 512)")
+    # EDD's lock (status: none held), eject (B2h: not removable) and media
+    # change; verify, read, seek, EDD verify and seek past the end fail (CHS:
+    # AL = 0 sectors transferred); a call passed on to the BIOS returns the
+    # caller's IF and DF (it was made with IF=0, DF=1: 0400).
+    for prefix, pattern, what in (
+            ("P 45 ", r"P 45 f=0 ..00", "EDD lock status (AX=4502h): success, no lock held"),
+            ("P 46 ", r"P 46 f=1 B2..", "EDD eject (AH=46h): error B2h, not removable"),
+            ("P 49 ", r"P 49 f=0 00..", "EDD media change (AH=49h): success"),
+            ("P 04 ", r"P 04 f=1 ..00", "CHS verify past the end: an error, AL = 0"),
+            ("P 02 ", r"P 02 f=1 ..00", "CHS read past the end: an error, AL = 0"),
+            ("P 0c ", r"P 0c f=1 ....", "CHS seek past the last cylinder: an error"),
+            ("P 44 ", r"P 44 f=1 ....", "EDD verify past the end: an error"),
+            ("P 47 ", r"P 47 f=1 ....", "EDD seek past the end: an error"),
+            ("P fl ", r"P fl 0400", "a chained call's FLAGS: the caller's IF=0, DF=1")):
+        need(re.fullmatch(pattern, line(prefix)), f"{what}: got '{line(prefix)}'")
     ic = line("P ic ")
     a, c, d, bb, seg, off, mdi, diskbuf = (ic.split()[2:] + [""] * 8)[:8]
     need(f"{a} {c} {d} {bb}" == "4D21 4D45 4944 4B53", f"installation check: {ic}")

@@ -10,9 +10,19 @@
  *   P ed f=F xxxxxxxx             EDD read of sector 1 of our drive
  *   P 41 f=F ax bx cx             EDD installation check
  *   P 48 f=F size sectors bps     EDD drive parameters
+ *   P 45 f=F ax                   EDD lock status (AX=4502h)
+ *   P 46 f=F ax                   EDD eject (AX=4600h)
+ *   P 49 f=F ax                   EDD media change status
+ *   P 04 f=F ax                   CHS verify of 1 sector at cylinder 1023: past the end
+ *   P 02 f=F ax                   CHS read of 1 sector at cylinder 1023: past the end
+ *   P 0c f=F ax                   CHS seek to cylinder 1023: past the end
+ *   P 44 f=F ax                   EDD verify of LBA 1000000h: past the end
+ *   P 47 f=F ax                   EDD seek to LBA 1000000h: past the end
+ *   P fl ffff                     FLAGS after a chained call (AH=08h for 81h)
+ *                                 made with IF=0 and DF=1: IF, DF bits
  *   P e8 base len type            each E820 entry (low dwords)
  *   P end
- * Sector 0 loads the rest (sectors 1-2) through the memdisk itself with
+ * Sector 0 loads the rest (sectors 1-4) through the memdisk itself with
  * INT 13h AH=02h. Assembled with GNU as (.code16), linked at 0x7C00.
  */
 	.set	buf, 0x9000		/* sector buffer */
@@ -29,7 +39,7 @@ _start:
 	sti
 	cld
 	pushw	%dx
-	movw	$0x0202, %ax		/* read 2 sectors */
+	movw	$0x0204, %ax		/* read 4 sectors */
 	movw	$0x0002, %cx		/* cylinder 0, sector 2 */
 	xorb	%dh, %dh
 	movw	$0x7e00, %bx
@@ -144,6 +154,56 @@ main:
 	call	hex16sp
 	call	nl
 
+	/* EDD lock status, eject, media change. */
+	movw	$s_45, %si
+	movw	$0x4502, %ax
+	call	probe_ax
+	movw	$s_46, %si
+	movw	$0x4600, %ax
+	call	probe_ax
+	movw	$s_49, %si
+	movw	$0x4900, %ax
+	call	probe_ax
+	/* Past the end of the disk: CHS verify, read and seek at cylinder
+	 * 1023 (CH = FFh, CL = C1h: sector 1), EDD verify and seek at LBA
+	 * 1000000h. */
+	movw	$s_04, %si
+	movw	$0x0401, %ax
+	call	probe_chs
+	movw	$s_02, %si
+	movw	$0x0201, %ax
+	call	probe_chs
+	movw	$s_0c, %si
+	movw	$0x0c00, %ax
+	call	probe_chs
+	movl	$0x1000000, dap + 8
+	movw	$s_44, %si
+	movw	$0x4400, %ax
+	call	probe_dap
+	movw	$s_47, %si
+	movw	$0x4700, %ax
+	call	probe_dap
+	movl	$1, dap + 8
+	/* A call the memdisk passes on to the BIOS, made with IF=0 and DF=1:
+	 * both must come back as the caller had them. */
+	movw	$s_fl, %si
+	call	puts
+	movb	$0x81, %dl
+	movb	$0x08, %ah
+	xorw	%di, %di
+	cli
+	std
+	int	$0x13
+	pushf
+	cld
+	sti
+	popw	%ax
+	andw	$0x0600, %ax
+	call	hex16sp
+	xorw	%ax, %ax
+	movw	%ax, %es
+	call	nl
+
 	/* The memory map. */
 	xorl	%ebx, %ebx
 1:	movl	$0xe820, %eax
@@ -170,6 +230,40 @@ main:
 	call	nl
 9:	hlt
 	jmp	9b
+
+/* probe_ax: print SI, then INT 13h with AX for our drive: " f=F ax". */
+probe_ax:
+	pushw	%ax
+	call	puts
+	popw	%ax
+	movb	drive, %dl
+	int	$0x13
+	pushw	%ax
+	call	flag
+	popw	%ax
+	call	hex16sp
+	jmp	nl
+
+/* probe_chs: probe_ax at cylinder 1023, head 0, sector 1, buffer buf. */
+probe_chs:
+	movw	$0xffc1, %cx
+	xorb	%dh, %dh
+	movw	$buf, %bx
+	jmp	probe_ax
+
+/* probe_dap: probe_ax with DS:SI = dap (the string printed first). */
+probe_dap:
+	pushw	%ax
+	call	puts
+	popw	%ax
+	movb	drive, %dl
+	movw	$dap, %si
+	int	$0x13
+	pushw	%ax
+	call	flag
+	popw	%ax
+	call	hex16sp
+	jmp	nl
 
 /* probe08: INT 13h AH=08h for drive DL. */
 probe08:
@@ -294,6 +388,15 @@ s_e8:	.asciz	"P e8"
 s_41:	.asciz	"P 41"
 s_48:	.asciz	"P 48"
 s_end:	.asciz	"P end"
+s_45:	.asciz	"P 45"
+s_46:	.asciz	"P 46"
+s_49:	.asciz	"P 49"
+s_04:	.asciz	"P 04"
+s_02:	.asciz	"P 02"
+s_0c:	.asciz	"P 0c"
+s_44:	.asciz	"P 44"
+s_47:	.asciz	"P 47"
+s_fl:	.asciz	"P fl"
 s_f:	.asciz	" f="
 drive:	.byte	0
 	.balign	4
@@ -302,4 +405,4 @@ dap:	.byte	0x10, 0
 	.word	buf, 0
 	.quad	1
 
-	.org	1536
+	.org	2560
