@@ -74,12 +74,18 @@ unsigned bios_floppies(uint16_t equipment)
 uint8_t bios_drive_count(const struct diskplan *p, uint16_t equipment, uint8_t hd_count)
 {
 	int hidden = p->nopass || p->nopassany;
+	unsigned n, self = (p->drive & 0x7fu) + 1;   /* drives up to and with ours */
 
 	if (p->kind == DISKPLAN_FLOPPY)
-		return (uint8_t)(hidden ? 1 : bios_floppies(equipment) + 1);
-	if ((p->drive & 0x80) && p->kind != DISKPLAN_CDROM)
-		return (uint8_t)(hidden ? 1 : hd_count + 1);
-	return 1;
+		n = hidden ? 1 : bios_floppies(equipment) + 1;
+	else if ((p->drive & 0x80) && p->kind != DISKPLAN_CDROM)
+		n = hidden ? 1 : hd_count + 1u;
+	else
+		return 1;
+	/* harddisk=N or floppy=N past the BIOS's drives: the count reaches N. */
+	if (n < self)
+		n = self;
+	return (uint8_t)(n > 255 ? 255 : n);
 }
 
 int bios_floppy_dpt(const struct options *o, uint16_t equipment)

@@ -88,6 +88,9 @@ int bios_boot_fits(const struct diskplan *p, uint32_t driver, uint32_t setup_lo,
  * @param p          the plan
  * @param equipment  the BIOS equipment word (0040:0010): its floppies
  * @param hd_count   the BIOS's hard-disk count (0040:0075)
+ * The BIOS's drives plus ours (only ours with nopass or nopassany), and at
+ * least up to ours (harddisk=83h with one BIOS disk: 4), as SYSLINUX
+ * MEMDISK counts; the installer writes it to the BIOS data area too.
  * @return 1 or more
  */
 uint8_t bios_drive_count(const struct diskplan *p, uint16_t equipment, uint8_t hd_count);

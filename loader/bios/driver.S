@@ -86,7 +86,13 @@ int13_main:
 	jnz	no_drive
 	cmpb	%cs:drv_drive, %dl
 	jb	chain13
-	decb	%dl
+	/* Drives past the BIOS's run above ours (an optical drive at E0h, say)
+	 * keep their numbers: the installer found where the run ends. */
+	cmpb	$0, %cs:drv_shift_limit
+	je	3f
+	cmpb	%cs:drv_shift_limit, %dl
+	jae	chain13
+3:	decb	%dl
 	cmpb	$0x08, %ah
 	je	chain13_count
 	cmpb	$0x15, %ah
@@ -869,6 +875,8 @@ drv_sector_shift:.byte	9
 drv_drive:	.byte	0
 drv_flags:	.byte	0
 drv_ndrives:	.byte	1
+	.globl	drv_shift_limit
+drv_shift_limit:.byte	0		/* the first drive not renumbered (0: none) */
 drv_floppy_type:.byte	4
 drv_status:	.byte	0
 drv_tmp:	.byte	0

@@ -28,7 +28,7 @@
 /* Offsets inside the driver (symbols of driver.S). */
 extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_image_base[],
 	drv_sectors[], drv_cyl[], drv_heads[], drv_spt[], drv_sector_shift[], drv_drive[],
-	drv_flags[], drv_ndrives[], drv_floppy_type[], drv_dpt_seg[], drv_dpt_off[],
+	drv_flags[], drv_ndrives[], drv_shift_limit[], drv_floppy_type[], drv_dpt_seg[], drv_dpt_off[],
 	drv_e801_kib[], drv_e801_blocks[], drv_88_kib[], drv_e820_count[], drv_spec_packet[],
 	drv_mbft[], drv_mdi[], drv_e820_map[], drv_dpt[], drv_gdt[], drv_gdtr[],
 	drv_seg_patch[], drv_copy_mode[], drv_int15_target[], drv_use_sse[], drv_bda_status[],

@@ -85,6 +85,7 @@ void install_driver(const struct install *in, struct installed *out)
 	DRV(uint8_t, base, drv_drive) = in->drive;
 	DRV(uint8_t, base, drv_flags) = in->flags;
 	DRV(uint8_t, base, drv_ndrives) = in->ndrives;
+	DRV(uint8_t, base, drv_shift_limit) = in->shift_limit;
 	DRV(uint8_t, base, drv_floppy_type) = in->floppy_type;
 	DRV(uint16_t, base, drv_e801_kib) = in->e801_kib;
 	DRV(uint16_t, base, drv_e801_blocks) = in->e801_blocks;
@@ -154,15 +155,21 @@ void install_driver(const struct install *in, struct installed *out)
 	set_vector(0x15, seg, (uint16_t)(uint32_t)drv_int15);
 	if (in->floppy_dpt)
 		set_vector(0x1e, seg, (uint16_t)(uint32_t)drv_dpt);
-	if (in->drive == 0x80)
-		(*(volatile uint8_t *)lin(BDA_HD_COUNT))++;
-	if (in->drive == 0x00) {
+	/* The BIOS data area counts the drives as AH=08h does (SYSLINUX
+	 * MEMDISK writes the same); nopassany hides the other class too. */
+	if (!(in->flags & (DF_CDROM | DF_FLOPPY)))
+		*(volatile uint8_t *)lin(BDA_HD_COUNT) = in->ndrives > 128 ? 128 : in->ndrives;
+	if (in->flags & DF_FLOPPY) {
 		volatile uint16_t *eq = lin(BDA_EQUIPMENT);
-		unsigned floppies = bios_floppies(*eq);
+		unsigned floppies = in->ndrives > 4 ? 4 : in->ndrives;
 
-		if (floppies < 4)
-			floppies++;
 		*eq = (uint16_t)((*eq & ~0xc1u) | 1u | ((floppies - 1) << 6));
+		if (in->flags & DF_NOPASSANY)
+			*(volatile uint8_t *)lin(BDA_HD_COUNT) = 0;
+	} else if ((in->flags & DF_NOPASSANY) && !(in->flags & DF_CDROM)) {
+		volatile uint16_t *eq = lin(BDA_EQUIPMENT);
+
+		*eq = (uint16_t)(*eq & ~0xc1u);
 	}
 
 	out->size = (uint32_t)basemem * 1024 - base;

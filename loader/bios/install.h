@@ -26,6 +26,7 @@ struct install {
 	uint8_t drive;            /**< 0x00, 0x80, 0xE0 (or as forced) */
 	uint8_t flags;            /**< DF_* (install_flags) */
 	uint8_t ndrives;          /**< drives of our class, for AH=08h */
+	uint8_t shift_limit;      /**< the first drive not renumbered (0: none) */
 	uint16_t cylinders, heads;
 	uint8_t spt;
 	uint8_t floppy_type;      /**< CMOS type for AH=08h BL (4 = 1.44 MB) */

@@ -461,6 +461,61 @@ static void make_dpt(uint8_t dpt[16], uint8_t spt)
 	dpt[4] = spt;
 }
 
+/** Does the BIOS answer for drive @p d (before our hook)? As SYSLINUX
+ * MEMDISK asks: a hard disk by AH=08h, 15h or 41h, each confirmed by
+ * AH=01h; any drive by the BIOS data area's count of its class. */
+static int bios_has_drive(uint8_t d)
+{
+	static const uint8_t fns[] = { 0x08, 0x15, 0x41 };
+	struct rm_regs r;
+	unsigned i, count;
+
+	if (d & 0x80) {
+		for (i = 0; i < sizeof(fns); i++) {
+			int ok;
+
+			memset(&r, 0, sizeof(r));
+			r.eax = (uint32_t)fns[i] << 8;
+			r.edx = d;
+			if (fns[i] == 0x41)
+				r.ebx = 0x55aa;
+			rm_call(0x13, &r);
+			ok = !(r.eflags & 1) &&
+			     (fns[i] == 0x08 ? !(r.eax & 0xff00)
+			      : fns[i] == 0x15 ? (r.eax & 0xff00) != 0 : (r.ebx & 0xffff) == 0xaa55);
+			memset(&r, 0, sizeof(r));
+			r.eax = 0x0100;
+			r.edx = d;
+			rm_call(0x13, &r);
+			if (ok && !(r.eflags & 1) && (r.eax & 0xff00) != 0x0100)
+				return 1;
+		}
+		count = *(volatile uint8_t *)lin(BDA_HD_COUNT);
+	} else {
+		count = bios_floppies(*(volatile uint16_t *)lin(BDA_EQUIPMENT));
+	}
+	return (d & 0x7fu) < count;
+}
+
+/**
+ * The first drive number the driver leaves alone: the BIOS's drives from
+ * ours upward move up by one to make room, up to the first number it does
+ * not answer for (plus one, for the one pushed there), as SYSLINUX
+ * MEMDISK's DriveShiftLimit. Drives past a gap (an optical drive at E0h)
+ * keep their numbers. 0: the run reaches the end of the class.
+ */
+static uint8_t shift_limit(uint8_t drive)
+{
+	unsigned d = drive;
+
+	while (bios_has_drive((uint8_t)d)) {
+		d++;
+		if (!(d & 0x7f))
+			return 0;
+	}
+	return (uint8_t)(d + 1);
+}
+
 /** Step 8: everything the driver is told, from the plan and the BIOS data area. */
 static void describe_driver(struct install *in, const struct diskplan *p)
 {
@@ -483,6 +538,14 @@ static void describe_driver(struct install *in, const struct diskplan *p)
 	in->kib_88 = e820_int1588(&e820);
 	in->bootloader_id = *SETUP_VAR(uint8_t, hdr_type_of_loader);
 	in->ndrives = bios_drive_count(p, equipment, *(volatile uint8_t *)lin(BDA_HD_COUNT));
+	if (p->kind != DISKPLAN_CDROM && !p->nopass && !p->nopassany) {
+		in->shift_limit = shift_limit(p->drive);
+		if (in->shift_limit > p->drive + 1)
+			con_printf("memdisk: the BIOS's drives %x-%x are now %x-%x; from %x up "
+				   "they keep their numbers\n", p->drive,
+				   (uint8_t)(in->shift_limit - 2), (uint8_t)(p->drive + 1),
+				   (uint8_t)(in->shift_limit - 1), in->shift_limit);
+	}
 	if (p->kind == DISKPLAN_FLOPPY) {
 		in->floppy_type = geometry_floppy_cmos_type(p->disk_bytes);
 		make_dpt(in->dpt, in->spt);

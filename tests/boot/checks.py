@@ -261,6 +261,14 @@ def check_probe(case):
             ("P 47 ", r"P 47 f=1 ....", "EDD seek past the end: an error"),
             ("P fl ", r"P fl 0400", "a chained call's FLAGS: the caller's IF=0, DF=1")):
         need(re.fullmatch(pattern, line(prefix)), f"{what}: got '{line(prefix)}'")
+    # memboot's driver chains through the safe hook's old INT 13h, where the
+    # probe's handler sees the drive number the BIOS gets: 81h becomes the
+    # BIOS's 80h; 82h (past the BIOS's one disk) and E0h keep their numbers.
+    # (SYSLINUX's driver chains through a copy of its own: the probe sees
+    # nothing there, FF.)
+    if case.loader == "memboot":
+        for want in ("P sh 81 80", "P sh 82 82", "P sh E0 E0"):
+            need(line(want[:8]) == want, f"drive renumbering: got '{line(want[:8])}', want '{want}'")
     ic = line("P ic ")
     a, c, d, bb, seg, off, mdi, diskbuf = (ic.split()[2:] + [""] * 8)[:8]
     need(f"{a} {c} {d} {bb}" == "4D21 4D45 4944 4B53", f"installation check: {ic}")
@@ -273,6 +281,19 @@ def check_probe(case):
     need(any(b <= drv * 16 < b + l for b, l in reserved),
          f"no reserved E820 entry covers the driver at {seg}0")
     case.note = f"image at {diskbuf}, driver at {seg}:{off}, MDI {mdi}"
+
+
+def check_probe_count(case, count):
+    """harddisk=82h over a BIOS with one disk: the probe booted from 82h, and
+    the BIOS's own disk (80h, below ours: passed on unchanged) reports COUNT
+    hard disks, because the memdisk counted the drives up to its own and
+    wrote that to the BIOS data area, as SYSLINUX MEMDISK does."""
+    line = first_line(case, "P 08 80 ")
+    need(case.reached, f"the probe never finished: {'|'.join(serial(case).splitlines()[-3:])}")
+    need(first_line(case, "P dl=") == "P dl=82", f"booted from {first_line(case, 'P dl=')}")
+    need(re.fullmatch(rf"P 08 80 f=0 .... .... ..{int(count):02X}", line),
+         f"AH=08h for 80h: '{line}', want {count} hard disks")
+    case.note = line
 
 
 def check_probe_msg(case, text):

@@ -20,6 +20,10 @@
  *   P 47 f=F ax                   EDD seek to LBA 1000000h: past the end
  *   P fl ffff                     FLAGS after a chained call (AH=08h for 81h)
  *                                 made with IF=0 and DF=1: IF, DF bits
+ *   P sh NN MM                    AH=15h for drive NN reached the BIOS as MM
+ *                                 (FF: it did not), for NN = 81h, 82h, E0h: the
+ *                                 probe's own handler, put in the safe hook's
+ *                                 old INT 13h, sees what the memdisk passes on
  *   P e8 base len type            each E820 entry (low dwords)
  *   P end
  * Sector 0 loads the rest (sectors 1-4) through the memdisk itself with
@@ -204,6 +208,34 @@ main:
 	movw	%ax, %es
 	call	nl
 
+	/* What the memdisk passes on to the BIOS: it chains through the safe
+	 * hook's old INT 13h (at the vector's target + 19, after "$INT13SF"
+	 * at + 3); our handler there notes DL and goes on to the BIOS. */
+	movw	0x4c, %bx
+	movw	0x4e, %ax
+	movw	%ax, %es
+	cmpl	$0x544e4924, %es:3(%bx)	/* "$INT" */
+	jne	4f
+	cmpl	$0x46533331, %es:7(%bx)	/* "13SF" */
+	jne	4f
+	movl	%es:19(%bx), %eax
+	movl	%eax, old13
+	movw	$seen_hook, %es:19(%bx)
+	movw	$0, %es:21(%bx)
+	movb	$0x81, %dl
+	call	probe_shift
+	movb	$0x82, %dl
+	call	probe_shift
+	movb	$0xe0, %dl
+	call	probe_shift
+	movw	0x4c, %bx
+	movw	0x4e, %ax
+	movw	%ax, %es
+	movl	old13, %eax
+	movl	%eax, %es:19(%bx)
+4:	xorw	%ax, %ax
+	movw	%ax, %es
+
 	/* The memory map. */
 	xorl	%ebx, %ebx
 1:	movl	$0xe820, %eax
@@ -230,6 +262,35 @@ main:
 	call	nl
 9:	hlt
 	jmp	9b
+
+/* probe_shift: AH=15h for drive DL; "P sh DL seen". */
+probe_shift:
+	pushw	%es
+	pushw	%bx
+	movb	$0xff, seen
+	pushw	%dx
+	movw	$s_sh, %si
+	call	puts
+	popw	%dx
+	pushw	%dx
+	movb	%dl, %al
+	call	hex8
+	popw	%dx
+	movb	$0x15, %ah
+	int	$0x13
+	movb	$' ', %al
+	call	putc
+	movb	seen, %al
+	call	hex8
+	call	nl
+	popw	%bx
+	popw	%es
+	ret
+
+/* seen_hook: in the safe hook's old INT 13h: note DL, go on to the BIOS. */
+seen_hook:
+	movb	%dl, %cs:seen
+	ljmpw	*%cs:old13
 
 /* probe_ax: print SI, then INT 13h with AX for our drive: " f=F ax". */
 probe_ax:
@@ -397,6 +458,10 @@ s_0c:	.asciz	"P 0c"
 s_44:	.asciz	"P 44"
 s_47:	.asciz	"P 47"
 s_fl:	.asciz	"P fl"
+s_sh:	.asciz	"P sh "
+seen:	.byte	0
+	.balign	4
+old13:	.long	0
 s_f:	.asciz	" f="
 drive:	.byte	0
 	.balign	4

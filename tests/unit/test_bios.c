@@ -158,6 +158,11 @@ static void test_drives(void)
 		{ DISKPLAN_HARDDISK, 0x80, 0, 0, 0x0041, 0, 1 },
 		{ DISKPLAN_HARDDISK, 0x80, 0, 1, 0x0041, 3, 1 },
 		{ DISKPLAN_CDROM, 0xe0, 0, 0, 0x0041, 3, 1 },
+		/* harddisk=N / floppy=N past the BIOS's drives: counted up to N */
+		{ DISKPLAN_HARDDISK, 0x83, 0, 0, 0x0041, 1, 4 },
+		{ DISKPLAN_HARDDISK, 0x81, 0, 0, 0x0041, 2, 3 },
+		{ DISKPLAN_HARDDISK, 0x82, 1, 0, 0x0041, 2, 3 },
+		{ DISKPLAN_FLOPPY, 0x01, 0, 0, 0x0000, 0, 2 },
 	};
 	size_t i;
 
