@@ -53,15 +53,13 @@ int bios_place_driver(struct e820_map *m, struct e820_entry *saved, uint32_t top
 	}
 }
 
-int bios_boot_fits(const struct diskplan *p, uint32_t driver, uint32_t setup_lo,
-		   uint32_t setup_hi)
+int bios_boot_fits(const struct diskplan *p, uint32_t driver)
 {
 	uint32_t lo = (uint32_t)p->boot_segment * 16;
 
 	if (!p->boot_bytes || p->boot_bytes > BIOS_BOOT_MAX)
 		return BIOS_E_BOOT_SIZE;
-	if (lo < BIOS_BOOT_LOW || lo + p->boot_bytes > driver ||
-	    (lo < setup_hi && lo + p->boot_bytes > setup_lo))
+	if (lo < BIOS_BOOT_LOW || lo + p->boot_bytes > driver)
 		return BIOS_E_BOOT_FIT;
 	return BIOS_OK;
 }

@@ -24,7 +24,7 @@
  * bound) and is reserved up to BASEMEM_TOP at least (memdisk_abi.h). */
 
 /** Largest boot image loaded into base memory. */
-#define BIOS_BOOT_MAX 0x80000u
+#define BIOS_BOOT_MAX 0xa0000u
 /** Lowest address boot code may be loaded at (above the BIOS data area). */
 #define BIOS_BOOT_LOW 0x500u
 
@@ -68,17 +68,15 @@ int bios_place_driver(struct e820_map *m, struct e820_entry *saved, uint32_t top
 		      uint32_t fixed, uint32_t per_entry, uint32_t *base);
 
 /**
- * Does the boot code fit in free base memory: above the BIOS data area,
- * below the driver, and clear of the loader's own real-mode part?
+ * Does the boot code fit in free base memory: above the BIOS data area and
+ * below the driver? (It may cover the loader's own real-mode part: the
+ * driver copies it there as the very last step, drv_boot.)
  *
  * @param p          the plan (its boot segment and size)
  * @param driver     the driver's address
- * @param setup_lo   first byte of the loader's real-mode part
- * @param setup_hi   one past its last byte
  * @return BIOS_OK, BIOS_E_BOOT_SIZE or BIOS_E_BOOT_FIT
  */
-int bios_boot_fits(const struct diskplan *p, uint32_t driver, uint32_t setup_lo,
-		   uint32_t setup_hi);
+int bios_boot_fits(const struct diskplan *p, uint32_t driver);
 
 /**
  * The drive count INT 13h AH=08h reports in DL for our drive's class: the

@@ -511,6 +511,34 @@ cd_status:
 	jmp	done_ok
 
 /*
+ * drv_boot: the loader's last step, in real mode (setup.S's rm_boot_real
+ * jumps here with SS:SP = 0:7C00 and the boot code's registers loaded):
+ * copy the boot code from the image (drv_boot_src) to base memory
+ * (drv_boot_dst, drv_boot_len bytes) and jump to it (drv_boot_target).
+ * It runs here because the boot code may cover the loader's own real-mode
+ * part (a no-emulation El Torito image of hundreds of KiB from 0x7C00 over
+ * a setup segment at 0x10000); the driver is above it by construction.
+ */
+	.globl	drv_boot
+drv_boot:
+	pushal
+	pushw	%ds
+	pushw	%es
+	movl	%cs:drv_boot_src, %esi
+	movl	%cs:drv_boot_dst, %edi
+	movl	%cs:drv_boot_len, %ecx
+	call	copy
+	popw	%es
+	popw	%ds
+	popal
+	jc	1f
+	sti
+	ljmpw	*%cs:drv_boot_target
+1:	int	$0x18			/* the copy failed: the BIOS's next device */
+2:	hlt
+	jmp	2b
+
+/*
  * rw_sectors: EAX = first sector, ECX = count, EDI = linear buffer,
  * BL = 02h (read) or 03h (write), or 04h (verify) and 07h (seek), which
  * check the range and copy nothing. CF and AL = status on error.
@@ -881,6 +909,12 @@ drv_floppy_type:.byte	4
 drv_status:	.byte	0
 drv_tmp:	.byte	0
 drv_locks:	.byte	0		/* AH=45h locks held */
+	.balign	4
+	.globl	drv_boot_src, drv_boot_dst, drv_boot_len, drv_boot_target
+drv_boot_src:	.long	0		/* drv_boot's copy: from, to, bytes (x4) */
+drv_boot_dst:	.long	0
+drv_boot_len:	.long	0
+drv_boot_target:.word	0, 0		/* offset, segment */
 	.globl	drv_map_n, drv_map_off
 drv_map_n:	.word	0		/* sector map entries (0: the disk is the image) */
 drv_map_off:	.word	0		/* where they are, in the driver (after the command line) */

@@ -175,3 +175,14 @@ void install_driver(const struct install *in, struct installed *out)
 	out->size = (uint32_t)basemem * 1024 - base;
 	out->mbft = base + (uint32_t)drv_mbft;
 }
+
+uint16_t install_boot(uint32_t base, uint32_t src, uint32_t len, uint16_t seg, uint16_t jseg,
+		      uint16_t joff)
+{
+	DRV(uint32_t, base, drv_boot_src) = src;
+	DRV(uint32_t, base, drv_boot_dst) = (uint32_t)seg * 16;
+	DRV(uint32_t, base, drv_boot_len) = (len + 3) & ~3u;
+	DRV(uint16_t, base, drv_boot_target) = joff;
+	DRV(uint16_t, base, drv_boot_target + 2) = jseg;
+	return (uint16_t)(uint32_t)drv_boot;
+}

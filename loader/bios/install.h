@@ -54,6 +54,14 @@ uint8_t install_flags(const struct diskplan *p);
 uint32_t install_fixed_bytes(const char *cmdline, uint32_t n_map);
 
 /**
+ * Tell the installed driver at @p base what drv_boot copies (@p len bytes
+ * from linear @p src to @p seg:0 linear) and where it then jumps
+ * (@p seg:@p off); returns drv_boot's offset in the driver's segment.
+ */
+uint16_t install_boot(uint32_t base, uint32_t src, uint32_t len, uint16_t seg, uint16_t jseg,
+		      uint16_t joff);
+
+/**
  * Copy the driver to in->base, fill it in, lower the BIOS's base memory to
  * it, and take INT 13h, INT 15h (and INT 1Eh for a floppy).
  */

@@ -567,21 +567,27 @@ static uint32_t find_pnp(void)
 	return 0;
 }
 
-/** Step 10: copy the boot code into base memory and start it, DL = the drive. */
-static void boot(uint32_t src, const struct diskplan *p) __attribute__((noreturn));
-static void boot(uint32_t src, const struct diskplan *p)
+/**
+ * Step 10: start the boot code, DL = the drive. The driver copies it into
+ * base memory in real mode and jumps to it (drv_boot): it may cover this
+ * loader's real-mode part, which must not run after the copy.
+ */
+static void boot(uint32_t src, const struct diskplan *p, uint32_t driver)
+	__attribute__((noreturn));
+static void boot(uint32_t src, const struct diskplan *p, uint32_t driver)
 {
-	uint16_t seg = p->boot_segment;
+	uint16_t seg = p->boot_segment, off;
 	struct rm_regs r;
 	uint32_t pnp;
 
-	memcpy(lin((uint32_t)seg * 16), lin(src), p->boot_bytes);
+	off = install_boot(driver, src, p->boot_bytes, seg, seg == 0x7c0 ? 0 : seg,
+			   seg == 0x7c0 ? 0x7c00 : 0);
 	memset(&r, 0, sizeof(r));
 	r.edx = p->drive;
 	pnp = find_pnp();
 	r.es = (uint16_t)(pnp >> 4);
 	r.edi = pnp & 15;
-	rm_boot(seg == 0x7c0 ? 0 : seg, seg == 0x7c0 ? 0x7c00 : 0, &r);
+	rm_boot((uint16_t)(driver >> 4), off, &r);
 }
 
 /** The entry from start32.S. */
@@ -614,7 +620,7 @@ void loader_main(uint32_t setup)
 	describe_driver(&in, &plan);
 
 	/* Step 9: the boot code must land in free base memory. */
-	switch (bios_boot_fits(&plan, in.base, setup_lin, setup_lin + SETUP_BYTES)) {
+	switch (bios_boot_fits(&plan, in.base)) {
 	case BIOS_OK:
 		break;
 	case BIOS_E_BOOT_SIZE:
@@ -631,5 +637,5 @@ void loader_main(uint32_t setup)
 		con_printf("memdisk: press a key to boot\n");
 		wait_key();
 	}
-	boot(boot_src, &plan);
+	boot(boot_src, &plan, in.base);
 }

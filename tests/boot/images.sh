@@ -36,6 +36,8 @@
 #   floppy           the 1.44 MB floppy whose boot sector prints the token
 #   isofloppy        an ISO whose El Torito image is that floppy (emulation)
 #   hddoff           512 bytes, then that hard disk (for offset=512)
+#   isobig:RULE      the test ISO with isolinux.bin loaded whole (El Torito
+#                    load size 76 sectors: 38 KB from 0x7C00)
 #   probe, probebig  an 8 MiB (500 MiB) disk whose boot sector is probe.S,
 #                    and a 1 MiB disk of the machine's own ("RDSK" at 0x1B8)
 #   bad:KIND         a broken image: none, garbage, tiny, catalog, gzcrc,
@@ -187,6 +189,16 @@ case_image() {
             IMG=$dir/$name.img
             make_gpt "$IMG" "$dir/grub.cfg" ;;
         efi-rescue) IMG=$MEDIA/grub-efi-rescue.iso ;;
+        isobig:*|isohuge:*)
+            # isolinux.bin loaded whole by the El Torito entry (38 KB):
+            # from 0x7C00 it runs past 0x10000, where iPXE and QEMU put
+            # memdisk's real-mode part; isohuge: 1100 sectors (550 KiB,
+            # to 0x91C00: what fits below 640 KiB beside the driver).
+            boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
+            IMG=$dir/$name.iso
+            n=$((($(file_size "$ISOLINUX_BIN") + 511) / 512))
+            [[ $kind == isohuge:* ]] && n=1100
+            ISO_BOOT_LOAD=$n make_iso "$IMG" "$dir/isolinux.cfg" "${kind#*:}" ;;
         iso:*|isogz:*)
             boot_cfg "$guest" "$token" "$@" >"$dir/isolinux.cfg"
             IMG=$dir/$name.iso

@@ -232,13 +232,15 @@ boot_cfg() {
 
 # run_xorriso OUT CFG [PAD]: make a bootable ISOLINUX image from iso-tree, with
 # CFG as isolinux/isolinux.cfg and, if given, PAD as /pad.bin.
+# (ISO_BOOT_LOAD: the El Torito boot image's load size in 512-byte
+# sectors, default 4; isolinux.bin whole is 76.)
 run_xorriso() {
     local out=$1 cfg=$2 pad=${3:-}
     local graft=("isolinux/isolinux.cfg=$cfg")
     [[ -n $pad ]] && graft+=("pad.bin=$pad")
     xorriso -as mkisofs -quiet -o "$out" -V MEMBOOT_TEST -R \
         -b isolinux/isolinux.bin -c isolinux/boot.cat \
-        -no-emul-boot -boot-load-size 4 -boot-info-table \
+        -no-emul-boot -boot-load-size "${ISO_BOOT_LOAD:-4}" -boot-info-table \
         -graft-points "$MEDIA/iso-tree" "${graft[@]}" 2>/dev/null
 }
 
