@@ -44,6 +44,7 @@
 #                    truncated, hugegz, cutgz; efihalf (the first half of the UEFI
 #                    test ISO)
 #   rescue-cd, rescue-floppy   Debian's GRUB rescue images, as shipped
+#   pkg:NAME         a bootable image another Debian package ships (pkg_image)
 #   efiiso:RULE      the UEFI test ISO (GRUB for x86_64-efi from grub-mkrescue,
 #                    test kernel and initramfs), its size obeying RULE
 #   efiisogz:RULE    that ISO, gzip-compressed (raw: the ISO)
@@ -227,6 +228,7 @@ case_image() {
         probebig) make_probe_media "$dir" "$name" 500M ;;
         bad:*) make_bad_image "${kind#bad:}" "$dir" "$name" "$token" ;;
         rescue-cd) IMG=$GRUB_RESCUE/grub-rescue-cdrom.iso ;;
+        pkg:*) IMG=$(pkg_image "${kind#pkg:}") || die "no image ${kind#pkg:}" ;;
         rescue-floppy) IMG=$GRUB_RESCUE/grub-rescue-floppy.img ;;
         live:*)
             IFS=: read -r _ flavor rule <<<"$kind"
@@ -460,6 +462,41 @@ make_grub_stick() {
     stick_put "$out" "$MEDIA/grubx64.efi" /EFI/BOOT/BOOTX64.EFI "$out.cfg" /boot/grub/grub.cfg \
         "$loader" /memdisk.efi "$inner" /isos/test.iso || { rm -f "$out.cfg"; return 1; }
     rm -f "$out.cfg"
+}
+
+# pkg_image NAME: the path of a bootable image that a Debian package ships,
+# from the package's .deb (apt-get download into $CACHE/debs, unpacked with
+# dpkg-deb -x into $MEDIA/pkg/PACKAGE: nothing is installed on the host,
+# whose boot configuration such packages' scripts would touch). NAME:
+#   ipxe.iso       /usr/lib/ipxe/ipxe.iso of ipxe (iPXE's own boot CD)
+#   memtest.iso    /usr/lib/memtest86+/memtest86+x64.iso of memtest86+
+pkg_image() {
+    local pkg path deb debs=$CACHE/debs
+    case $1 in
+        ipxe.iso) pkg=ipxe path=usr/lib/ipxe/ipxe.iso ;;
+        memtest.iso) pkg=memtest86+ path=usr/lib/memtest86+/memtest86+x64.iso ;;
+        *) die "unknown package image '$1'" ;;
+    esac
+    mkdir -p "$debs"
+    (
+        flock 9
+        deb=$(ls "$debs/${pkg}_"*.deb 2>/dev/null | head -n1)
+        if [[ -z $deb ]]; then
+            log "media: apt-get download $pkg"
+            (cd "$debs" && apt-get download -qq "$pkg" >/dev/null 2>&1) ||
+                { apt-get update -qq >/dev/null 2>&1; (cd "$debs" && apt-get download -qq "$pkg" >/dev/null); } ||
+                die "could not download $pkg"
+            deb=$(ls "$debs/${pkg}_"*.deb | head -n1)
+        fi
+        if [[ ! -f $MEDIA/pkg/$pkg/$path ]] || [[ $(cat "$MEDIA/pkg/$pkg/.deb" 2>/dev/null) != "${deb##*/}" ]]; then
+            rm -rf "$MEDIA/pkg/$pkg"
+            mkdir -p "$MEDIA/pkg/$pkg"
+            dpkg-deb -x "$deb" "$MEDIA/pkg/$pkg" || die "could not unpack $deb"
+            printf '%s\n' "${deb##*/}" >"$MEDIA/pkg/$pkg/.deb"
+        fi
+    ) 9>"$debs/.lock" || return 1
+    [[ -f $MEDIA/pkg/$pkg/$path ]] || die "$pkg has no $path"
+    printf '%s\n' "$MEDIA/pkg/$pkg/$path"
 }
 
 # make_shim_stick OUT LOADER INNER OPTIONS: make_stick's stick, but
