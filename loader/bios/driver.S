@@ -321,7 +321,7 @@ chs_write:
 	testb	$DF_RO, %cs:drv_flags
 	jz	chs_rw
 	movb	$ST_WRPROT, %al
-	jmp	done_err
+	jmp	chs_fail
 chs_read:
 chs_rw:
 	/* LBA = (C * heads + H) * spt + S - 1 */
@@ -330,8 +330,10 @@ chs_rw:
 	jz	bad_sector
 	cmpb	%cs:drv_spt, %al
 	ja	bad_sector		/* past the end of the track */
-	movb	F_EDX+1(%bp), %ah
-	cmpb	%cs:drv_heads, %ah
+	pushw	%ax
+	movzbw	F_EDX+1(%bp), %ax
+	cmpw	%cs:drv_heads, %ax	/* (a word: 256 heads are possible) */
+	popw	%ax
 	jae	bad_sector		/* no such head */
 	xorb	%ah, %ah
 	decw	%ax
@@ -371,8 +373,8 @@ chs_seek:
 	movb	F_ECX+1(%bp), %al	/* C = CH | (CL & 0xC0) << 2 */
 	cmpw	%cs:drv_cyl, %ax
 	jae	1f
-	movb	F_EDX+1(%bp), %ah
-	cmpb	%cs:drv_heads, %ah
+	movzbw	F_EDX+1(%bp), %ax
+	cmpw	%cs:drv_heads, %ax
 	jb	done_ok
 1:	movb	$ST_NOSECT, %al
 	jmp	done_err
@@ -521,6 +523,12 @@ cd_status:
  */
 	.globl	drv_boot
 drv_boot:
+	/* A stack the copy cannot reach (the installer chose it: 0:7C00
+	 * may lie inside boot code loaded below 0x7C00), then 0:7C00 again
+	 * for the boot code. */
+	cli
+	lssw	%cs:drv_boot_stack, %sp
+	sti
 	pushal
 	pushw	%ds
 	pushw	%es
@@ -532,6 +540,9 @@ drv_boot:
 	popw	%ds
 	popal
 	jc	1f
+	cli
+	movw	%cs:drv_zero, %ss
+	movw	$0x7c00, %sp
 	sti
 	ljmpw	*%cs:drv_boot_target
 1:	int	$0x18			/* the copy failed: the BIOS's next device */
@@ -910,11 +921,13 @@ drv_status:	.byte	0
 drv_tmp:	.byte	0
 drv_locks:	.byte	0		/* AH=45h locks held */
 	.balign	4
-	.globl	drv_boot_src, drv_boot_dst, drv_boot_len, drv_boot_target
+	.globl	drv_boot_src, drv_boot_dst, drv_boot_len, drv_boot_target, drv_boot_stack
 drv_boot_src:	.long	0		/* drv_boot's copy: from, to, bytes (x4) */
 drv_boot_dst:	.long	0
 drv_boot_len:	.long	0
 drv_boot_target:.word	0, 0		/* offset, segment */
+drv_boot_stack:	.word	0, 0		/* SP, SS for drv_boot's copy */
+drv_zero:	.word	0
 	.globl	drv_map_n, drv_map_off
 drv_map_n:	.word	0		/* sector map entries (0: the disk is the image) */
 drv_map_off:	.word	0		/* where they are, in the driver (after the command line) */

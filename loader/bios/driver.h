@@ -33,7 +33,7 @@ extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_image_base[]
 	drv_mbft[], drv_mdi[], drv_e820_map[], drv_dpt[], drv_gdt[], drv_gdtr[],
 	drv_seg_patch[], drv_copy_mode[], drv_int15_target[], drv_use_sse[], drv_bda_status[],
 	drv_edd_flags[], drv_map_n[], drv_map_off[], drv_boot[], drv_boot_src[], drv_boot_dst[],
-	drv_boot_len[], drv_boot_target[];
+	drv_boot_len[], drv_boot_target[], drv_boot_stack[];
 
 /** One entry of the driver's sector map (rw_sectors, map_find). */
 struct drv_map_entry {

@@ -176,13 +176,28 @@ void install_driver(const struct install *in, struct installed *out)
 	out->mbft = base + (uint32_t)drv_mbft;
 }
 
-uint16_t install_boot(uint32_t base, uint32_t src, uint32_t len, uint16_t seg, uint16_t jseg,
-		      uint16_t joff)
+int install_boot(uint32_t base, uint32_t src, uint32_t len, uint16_t seg, uint16_t jseg,
+		 uint16_t joff, uint16_t *off)
 {
+	const uint32_t room = 0x800;    /* the copy's stack: the BIOS's INT 15h included */
+	uint32_t lo = (uint32_t)seg * 16, hi = lo + ((len + 3) & ~3u), top;
+
+	if (hi + room <= 0x7c00 || lo >= 0x7c00)
+		top = 0x7c00;           /* the usual place, clear of the boot code */
+	else if (lo >= BIOS_BOOT_LOW + room)
+		top = lo & ~15u;        /* below the boot code */
+	else if (((hi + 15) & ~15u) + room <= base)
+		top = ((hi + 15) & ~15u) + room;        /* above it */
+	else
+		return -1;
 	DRV(uint32_t, base, drv_boot_src) = src;
-	DRV(uint32_t, base, drv_boot_dst) = (uint32_t)seg * 16;
-	DRV(uint32_t, base, drv_boot_len) = (len + 3) & ~3u;
+	DRV(uint32_t, base, drv_boot_dst) = lo;
+	DRV(uint32_t, base, drv_boot_len) = hi - lo;
 	DRV(uint16_t, base, drv_boot_target) = joff;
 	DRV(uint16_t, base, drv_boot_target + 2) = jseg;
-	return (uint16_t)(uint32_t)drv_boot;
+	/* SS:SP: segment 0 below 64 KiB, else the top 4 KiB of a segment. */
+	DRV(uint16_t, base, drv_boot_stack) = (uint16_t)(top < 0x10000 ? top : 0x1000);
+	DRV(uint16_t, base, drv_boot_stack + 2) = (uint16_t)(top < 0x10000 ? 0 : (top >> 4) - 0x100);
+	*off = (uint16_t)(uint32_t)drv_boot;
+	return 0;
 }

@@ -55,11 +55,14 @@ uint32_t install_fixed_bytes(const char *cmdline, uint32_t n_map);
 
 /**
  * Tell the installed driver at @p base what drv_boot copies (@p len bytes
- * from linear @p src to @p seg:0 linear) and where it then jumps
- * (@p seg:@p off); returns drv_boot's offset in the driver's segment.
+ * from linear @p src to @p seg:0 linear), where it then jumps
+ * (@p jseg:@p joff), and a stack for the copy that the boot code does not
+ * cover (2 KiB of free base memory below 0x7C00, below the boot code, or
+ * above it). *@p off becomes drv_boot's offset in the driver's segment.
+ * @return 0, or -1 when no such stack exists
  */
-uint16_t install_boot(uint32_t base, uint32_t src, uint32_t len, uint16_t seg, uint16_t jseg,
-		      uint16_t joff);
+int install_boot(uint32_t base, uint32_t src, uint32_t len, uint16_t seg, uint16_t jseg,
+		 uint16_t joff, uint16_t *off);
 
 /**
  * Copy the driver to in->base, fill it in, lower the BIOS's base memory to

@@ -580,8 +580,10 @@ static void boot(uint32_t src, const struct diskplan *p, uint32_t driver)
 	struct rm_regs r;
 	uint32_t pnp;
 
-	off = install_boot(driver, src, p->boot_bytes, seg, seg == 0x7c0 ? 0 : seg,
-			   seg == 0x7c0 ? 0x7c00 : 0);
+	if (install_boot(driver, src, p->boot_bytes, seg, seg == 0x7c0 ? 0 : seg,
+			 seg == 0x7c0 ? 0x7c00 : 0, &off))
+		die("the boot image (%u bytes at %x:0) leaves no 2 KiB of base memory for the "
+		    "stack that copies it", p->boot_bytes, seg);
 	memset(&r, 0, sizeof(r));
 	r.edx = p->drive;
 	pnp = find_pnp();

@@ -98,7 +98,8 @@ setup_main:
 	movw	%ax, %ss
 	movw	$(rm_stack_top - _setup_start), %sp
 	pushw	%ax
-	pushw	$(1f - _setup_start)
+	movw	$(1f - _setup_start), %bx	/* (no PUSH imm16: cpu_check must run on an 8086) */
+	pushw	%bx
 	lret				/* now CS = our segment, offsets as linked */
 1:
 	pushw	%ax

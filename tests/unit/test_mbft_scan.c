@@ -368,6 +368,15 @@ static void test_acpi(const struct iomem_map *m)
 	CHECK(!r.found);
 	CHECK_EQ(mbft_parse_acpi(buf, len, NULL, &r), MBFT_SCAN_OK);
 
+	/* A command line that starts with the extension's signature is a
+	 * command line (its would-be length field is not 24). */
+	c->mdi.diskbuf = IMG;
+	mbft_set_checksum(c, c->length);
+	len = mbft_build_acpi(buf, c, c->length, "MB64 and more words after it, long enough");
+	CHECK_EQ(mbft_parse_acpi(buf, len, m, &r), MBFT_SCAN_OK);
+	CHECK(!r.ext64);
+	CHECK_STR(r.cmdline, "MB64 and more words after it, long enough");
+
 	/* With the 64-bit extension. */
 	iomem_parse(map64, &m64);
 	mbft_build64(&t, 0, &c->mdi, 0x180000000ull, 0x1200000);

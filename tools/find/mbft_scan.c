@@ -246,8 +246,9 @@ enum mbft_scan_reject mbft_parse_acpi(const uint8_t *p, size_t len, const struct
 	if (mdi_bytes < MDI_MIN_BYTES || MBFT_HEADER_BYTES + mdi_bytes >= length)
 		return MBFT_SCAN_BAD_MDI_LENGTH;
 	body = MBFT_HEADER_BYTES + mdi_bytes;
-	if (body + MBFT_EXT_BYTES < length && !memcmp(p + body, MBFT_EXT_SIGNATURE, 4)) {
-		ext = p + body;
+	if (body + MBFT_EXT_BYTES < length && !memcmp(p + body, MBFT_EXT_SIGNATURE, 4) &&
+	    p[body + 4] == MBFT_EXT_BYTES && !p[body + 5] && !p[body + 6] && !p[body + 7]) {
+		ext = p + body;         /* (not a command line that starts with "MB64") */
 		body += MBFT_EXT_BYTES;
 	}
 	/* The command line: everything after the table, one NUL at its end. */
@@ -256,8 +257,10 @@ enum mbft_scan_reject mbft_parse_acpi(const uint8_t *p, size_t len, const struct
 	for (i = body; i + 1 < length; i++)
 		if (!p[i])
 			return MBFT_SCAN_BAD_CMDLINE;
+	/* The header and the MDI's own bytes only: the rest is the command line. */
 	memset(&t, 0, sizeof(t));
-	memcpy(&t, p, length < sizeof(t) ? length : sizeof(t));
+	memcpy(&t, p, MBFT_HEADER_BYTES + mdi_bytes < sizeof(t) ? MBFT_HEADER_BYTES + mdi_bytes
+								   : sizeof(t));
 	why = check_image(&t, ext, ram, res);
 	if (why != MBFT_SCAN_OK)
 		return why;
