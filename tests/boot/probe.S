@@ -183,10 +183,10 @@ main:
 	movl	$0x1000000, dap + 8
 	movw	$s_44, %si
 	movw	$0x4400, %ax
-	call	probe_dap
+	call	probe_ax
 	movw	$s_47, %si
 	movw	$0x4700, %ax
-	call	probe_dap
+	call	probe_ax
 	movl	$1, dap + 8
 	/* A call the memdisk passes on to the BIOS, made with IF=0 and DF=1:
 	 * both must come back as the caller had them. */
@@ -292,12 +292,14 @@ seen_hook:
 	movb	%dl, %cs:seen
 	ljmpw	*%cs:old13
 
-/* probe_ax: print SI, then INT 13h with AX for our drive: " f=F ax". */
+/* probe_ax: print SI, then INT 13h with AX for our drive and DS:SI = dap
+ * (the EDD calls' packet; the others ignore SI): " f=F ax". */
 probe_ax:
 	pushw	%ax
 	call	puts
 	popw	%ax
 	movb	drive, %dl
+	movw	$dap, %si
 	int	$0x13
 	pushw	%ax
 	call	flag
@@ -311,20 +313,6 @@ probe_chs:
 	xorb	%dh, %dh
 	movw	$buf, %bx
 	jmp	probe_ax
-
-/* probe_dap: probe_ax with DS:SI = dap (the string printed first). */
-probe_dap:
-	pushw	%ax
-	call	puts
-	popw	%ax
-	movb	drive, %dl
-	movw	$dap, %si
-	int	$0x13
-	pushw	%ax
-	call	flag
-	popw	%ax
-	call	hex16sp
-	jmp	nl
 
 /* probe08: INT 13h AH=08h for drive DL. */
 probe08:
