@@ -238,6 +238,21 @@ static void apply_word(struct options *o, const char *w, size_t n)
 	    (nl > 8 && !memcmp(w, "memboot.", 8)))
 		return;
 
+	/* a20=bios|kbc|fast (setup.S reads the same word to pick the method). */
+	if (name_is(w, nl, "a20")) {
+		if (!has_value || vn == 0)
+			add_error(o, w, n, OPTIONS_R_MISSING);
+		else if (vn == 4 && !memcmp(v, "bios", 4))
+			o->a20 = OPTIONS_A20_BIOS;
+		else if (vn == 3 && !memcmp(v, "kbc", 3))
+			o->a20 = OPTIONS_A20_KBC;
+		else if (vn == 4 && !memcmp(v, "fast", 4))
+			o->a20 = OPTIONS_A20_FAST;
+		else
+			add_error(o, w, n, OPTIONS_R_A20);
+		return;
+	}
+
 	/* Options with a value. */
 	if (name_is(w, nl, "offset") || name_is(w, nl, "mem") ||
 	    name_is(w, nl, "c") || name_is(w, nl, "h") || name_is(w, nl, "s") ||
@@ -377,6 +392,7 @@ const char *options_reason_str(int reason)
 	case OPTIONS_R_SUFFIX: return "unknown size suffix";
 	case OPTIONS_R_RANGE: return "value out of range";
 	case OPTIONS_R_NOVALUE: return "takes no value";
+	case OPTIONS_R_A20: return "not bios, kbc or fast";
 	default: return "unknown error";
 	}
 }

@@ -24,6 +24,9 @@
 #define OPTIONS_MAX_ERRORS 8
 /** Characters kept of a recorded word (longer words are cut). */
 #define OPTIONS_WORD_MAX 32
+/** a20=: the one A20 method to use (BIOS memdisk; a diagnostic). */
+enum options_a20 { OPTIONS_A20_AUTO = 0, OPTIONS_A20_BIOS, OPTIONS_A20_KBC, OPTIONS_A20_FAST };
+
 /** Largest stack= accepted, in bytes (the stack lives in a 16-bit segment
  *  together with the resident driver). */
 #define OPTIONS_STACK_MAX (60u * 1024u)
@@ -43,6 +46,7 @@ enum options_reason {
 	OPTIONS_R_SUFFIX,        /**< unknown size suffix ("mem=12X") */
 	OPTIONS_R_RANGE,         /**< does not fit, or outside the allowed range */
 	OPTIONS_R_NOVALUE,       /**< a flag given a value ("iso=1") */
+	OPTIONS_R_A20,           /**< a20= other than bios, kbc or fast */
 };
 
 /** Tri-state switches (edd, dpt). */
@@ -100,6 +104,7 @@ struct options {
 	int dpt;                /**< enum options_tristate: dpt / nodpt */
 	int pause;              /**< "pause" */
 	uint32_t stack;         /**< "stack=" in bytes; 0 = default */
+	int a20;                /**< memboot: "a20=bios|kbc|fast" (enum options_a20) */
 	int pmem;               /**< memboot: report the image as E820 type 12 */
 	int inject;             /**< memboot: enum options_tristate: inject / noinject (an
 				     ISO's initrds get memboot's initramfs segment; default on) */

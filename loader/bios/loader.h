@@ -42,7 +42,7 @@ void rm_boot(uint16_t seg, uint16_t off, struct rm_regs *r) __attribute__((noret
 /* Symbols of setup.S (offsets in the setup segment) and start32.S. */
 extern uint32_t setup_lin;            /* linear address of the setup segment */
 extern char hdr_ramdisk_image[], hdr_ramdisk_size[], hdr_cmd_line_ptr[],
-	hdr_type_of_loader[], a20_failed[], rm_buf[];
+	hdr_type_of_loader[], a20_forced[], a20_was_on[], rm_buf[];
 /* Symbols of the linker script: the driver as carried, and the loader's end. */
 extern char _driver_pm[], _driver_start[], _driver_end[], _end[];
 

@@ -79,9 +79,22 @@ static void start(struct image *im)
 	if (opt.stack)
 		con_printf("memdisk: stack=%u: ignored: the driver needs no stack of its own (it "
 			   "uses under 100 bytes of the caller's)\n", opt.stack);
+	/* a20=: setup.S turned the gate off and on with that method only (a
+	 * failure stops there, in real mode). */
+	if (opt.a20) {
+		static const char *const how[] = { "", "the BIOS (INT 15h AX=2401h)",
+			"the keyboard controller", "the fast gate (port 92h)" };
+
+		if (*SETUP_VAR(uint8_t, a20_was_on))
+			con_printf("memdisk: a20=: the A20 gate would not turn off, so %s was "
+				   "not tried\n", how[opt.a20]);
+		else if (*SETUP_VAR(uint8_t, a20_forced) == opt.a20)
+			con_printf("memdisk: a20=: A20 gate turned off, then on by %s\n",
+				   how[opt.a20]);
+	}
 }
 
-/** Step 2: an image was loaded, below 4 GiB, not over us, and A20 is on. */
+/** Step 2: an image was loaded, below 4 GiB, not over us (A20 is on: setup.S saw to it). */
 static void check_image(const struct image *im)
 {
 	if (!im->addr || !im->len)
@@ -92,8 +105,6 @@ static void check_image(const struct image *im)
 	if (im->addr < (uint32_t)_end && im->addr + im->len > 0x100000)
 		die("the boot loader put the image over memdisk itself (%x-%x)", im->addr,
 		    im->addr + im->len);
-	if (*(uint8_t *)lin(setup_lin + (uint32_t)a20_failed))
-		die("cannot enable the A20 gate: memory above 1 MiB is unreachable");
 }
 
 /** Step 3: the BIOS's E820 map (through the original INT 15h); the image is in RAM. */

@@ -194,7 +194,17 @@ cpu_refuse:
 	call	rm_say
 	popw	%si
 	call	rm_say
-	movw	$(cpu_msg_tail - _setup_start), %si
+	movw	$(cpu_msg_need - _setup_start), %si
+	jmp	rm_back
+/* rm_refuse: "memdisk: error: " and the message at SI, then back to the BIOS. */
+rm_refuse:
+	pushw	%si
+	movw	$(cpu_msg_head - _setup_start), %si
+	call	rm_say
+	popw	%si
+rm_back:
+	call	rm_say
+	movw	$(rm_msg_back - _setup_start), %si
 	call	rm_say
 	movw	$0x8600, %ax		/* about 3 s to read it (INT 15h waits in us) */
 	movw	$0x002d, %cx
@@ -245,28 +255,167 @@ cpu_msg_nocpuid:
 	.asciz	"this CPU has no CPUID instruction (a 386 or an early 486)"
 cpu_msg_features:
 	.asciz	"this CPU lacks CMOV or the TSC (a Pentium or older)"
-cpu_msg_tail:
-	.asciz	": memboot's memdisk needs an i686 (Pentium Pro) or later\r\nmemdisk: giving the machine back to the BIOS (INT 18h)\r\n"
+cpu_msg_need:
+	.asciz	": memboot's memdisk needs an i686 (Pentium Pro) or later"
+a20_msg:
+	.asciz	"the A20 gate stays off (tried the BIOS, the keyboard controller, port 92h)"
+a20_msg_forced:
+	.asciz	"the a20= method did not turn the A20 gate on"
+rm_msg_back:
+	.asciz	"\r\nmemdisk: giving the machine back to the BIOS (INT 18h)\r\n"
 
 /*
- * enable_a20: turn on the A20 gate (BIOS, then the fast gate at port 0x92)
- * unless it is on already. Leaves a flag for the C side to report.
+ * enable_a20: turn on the A20 gate unless it is on already, as Linux and
+ * SYSLINUX do: the BIOS (INT 15h AX=2401h), then the keyboard controller
+ * (8042 output port, bit 1), then the fast gate (port 92h), each followed
+ * by a bounded wait for the gate to change. A gate that stays off is said
+ * in real mode and the machine goes back to the BIOS: the 32-bit part
+ * lives at 1 MiB and cannot run without it.
+ * With "a20=bios|kbc|fast" on the command line (a diagnostic for machines
+ * where one method misbehaves), the gate is first turned off, then on with
+ * that method only; a20_forced (1, 2, 3) and a20_was_on tell the C side
+ * what happened, to report it.
  */
 enable_a20:
-	call	a20_on
-	jz	9f
-	movw	$0x2401, %ax
+	call	a20_scan_option
+	movb	%bl, a20_forced
+	testb	%bl, %bl
+	jz	1f
+	movw	$0x2400, %ax		/* forced: off with every method first */
 	int	$0x15
-	call	a20_on
+	call	a20_fast_off
+	movb	$0xdd, %ah
+	call	a20_kbc_out
+	call	a20_wait_off
+	jnz	2f
+	movb	$1, a20_was_on		/* it would not go off: still on */
+	ret
+2:	movb	a20_forced, %bl
+	cmpb	$2, %bl
+	je	4f
+	ja	5f
+	jmp	3f
+1:	call	a20_on
 	jz	9f
-	inb	$0x92, %al
+3:	movw	$0x2401, %ax
+	int	$0x15
+	call	a20_wait_on
+	jz	9f
+	cmpb	$0, a20_forced
+	jne	8f
+4:	movb	$0xdf, %ah
+	call	a20_kbc_out
+	call	a20_wait_on
+	jz	9f
+	cmpb	$0, a20_forced
+	jne	8f
+5:	inb	$0x92, %al
 	orb	$0x02, %al
-	andb	$0xfe, %al
+	andb	$0xfe, %al		/* bit 0 would reset the machine */
 	outb	%al, $0x92
-	call	a20_on
+	call	a20_wait_on
 	jz	9f
-	movb	$1, a20_failed
+8:	movw	$(a20_msg - _setup_start), %si
+	cmpb	$0, a20_forced
+	je	rm_refuse
+	movw	$(a20_msg_forced - _setup_start), %si
+	jmp	rm_refuse
 9:	ret
+
+a20_fast_off:
+	inb	$0x92, %al
+	andb	$0xfc, %al
+	outb	%al, $0x92
+	ret
+
+/* a20_kbc_out: write AH to the 8042's output port (command D1h), then the
+ * null command FFh some controllers need; each write waits, bounded, for
+ * the input buffer to empty (no controller: the waits run out). */
+a20_kbc_out:
+	call	kbc_wait
+	movb	$0xd1, %al
+	outb	%al, $0x64
+	call	kbc_wait
+	movb	%ah, %al
+	outb	%al, $0x60
+	call	kbc_wait
+	movb	$0xff, %al
+	outb	%al, $0x64
+kbc_wait:
+	movw	$0xffff, %cx
+1:	inb	$0x64, %al
+	testb	$0x01, %al		/* a byte for us: read it, drop it */
+	jz	2f
+	inb	$0x60, %al
+	jmp	3f
+2:	testb	$0x02, %al
+	jz	9f
+3:	outb	%al, $0x80		/* about 1 us */
+	loop	1b
+9:	ret
+
+/* a20_wait_on: ZF set if A20 is on, after waiting up to 64K checks (about
+ * 64 ms) for it to come on. a20_wait_off: ZF clear if it went off. */
+a20_wait_on:
+	movw	$0xffff, %cx
+1:	call	a20_on
+	jz	9f
+	outb	%al, $0x80		/* about 1 us */
+	loop	1b
+	cmpw	$1, %cx			/* ZF clear: still off */
+9:	ret
+
+a20_wait_off:
+	movw	$0xffff, %cx
+1:	call	a20_on
+	jnz	9f
+	outb	%al, $0x80
+	loop	1b
+	xorw	%ax, %ax		/* ZF set: still on */
+9:	ret
+
+/* a20_scan_option: BL = 1, 2 or 3 for a word a20=bios, a20=kbc or a20=fast
+ * on the command line, else 0 (the C side reports other values). Reads a command line below 1 MiB. */
+a20_scan_option:
+	xorw	%bx, %bx
+	pushw	%ds
+	movl	cmd_line_ptr, %esi
+	testl	%esi, %esi
+	jz	9f
+	cmpl	$0x9f000, %esi
+	jae	9f
+	movl	%esi, %eax
+	shrl	$4, %eax
+	movw	%ax, %ds
+	andw	$15, %si
+	movb	$' ', %dl
+1:	lodsb
+	testb	%al, %al
+	jz	9f
+	cmpb	$' ', %dl		/* a word starts after a blank */
+	movb	%al, %dl
+	ja	1b
+	cmpl	$0x3d303261, -1(%si)	/* "a20=" */
+	jne	1b
+	movl	3(%si), %eax		/* the value, a whole word */
+	movb	7(%si), %cl
+	movb	$1, %bl
+	cmpl	$0x736f6962, %eax	/* "bios" */
+	je	6f
+	movb	$3, %bl
+	cmpl	$0x74736166, %eax	/* "fast" */
+	je	6f
+	movb	$2, %bl
+	movb	6(%si), %cl
+	andl	$0x00ffffff, %eax
+	cmpl	$0x0063626b, %eax	/* "kbc" */
+	jne	7f
+6:	cmpb	$' ', %cl
+	jbe	9f
+7:	xorw	%bx, %bx		/* another value: the C side says so */
+	jmp	1b
+9:	popw	%ds
+	ret
 
 /* a20_on: ZF set if A20 is on (0:0x500 and 0xffff:0x510 are different bytes). */
 a20_on:
@@ -382,13 +531,14 @@ gdtr:
 	.word	GDT_ENTRIES * 8 - 1
 	.long	0			/* patched */
 
-	.globl	setup_base, a20_failed, rm_regs, rm_do_boot, rm_boot_target, pm_return_ptr
+	.globl	setup_base, a20_forced, a20_was_on, rm_regs, rm_do_boot, rm_boot_target, pm_return_ptr
 setup_base:	.long	0
 pm_jump:	.long	0
 		.word	SEL_CODE32
 pm_return_ptr:	.long	0		/* set by start32.S */
 		.word	SEL_CODE32
-a20_failed:	.byte	0
+a20_forced:	.byte	0
+a20_was_on:	.byte	0
 rm_do_boot:	.byte	0
 rm_boot_target:	.word	0, 0		/* offset, segment */
 	.balign	4
@@ -398,5 +548,5 @@ rm_regs:	.space	RM_SIZE
 rm_buf:		.space	64		/* a buffer real-mode calls can reach */
 
 	.balign	16
-rm_stack:	.space	2048
+rm_stack:	.space	1792		/* BIOS calls from the C side; what fits in 8 sectors */
 rm_stack_top:

@@ -270,6 +270,26 @@ static void test_sizes(void)
 	CHECK_EQ(o.errors[0].reason, OPTIONS_R_SUFFIX);
 	CHECK_EQ(options_parse("stack=0x100000000", &o), OPTIONS_E_INVALID);
 	CHECK_EQ(o.errors[0].reason, OPTIONS_R_RANGE);
+
+	/* a20=: the three methods, exact words only. */
+	CHECK_EQ(options_parse("", &o), 0);
+	CHECK_EQ(o.a20, OPTIONS_A20_AUTO);
+	CHECK_EQ(options_parse("a20=bios", &o), 0);
+	CHECK_EQ(o.a20, OPTIONS_A20_BIOS);
+	CHECK_EQ(options_parse("iso a20=kbc raw", &o), 0);
+	CHECK_EQ(o.a20, OPTIONS_A20_KBC);
+	CHECK_EQ(o.himem, OPTIONS_HIMEM_RAW);
+	CHECK_EQ(options_parse("a20=fast", &o), 0);
+	CHECK_EQ(o.a20, OPTIONS_A20_FAST);
+	CHECK_EQ(options_parse("a20=kbcx", &o), OPTIONS_E_INVALID);
+	CHECK_EQ(o.errors[0].reason, OPTIONS_R_A20);
+	CHECK_EQ(o.a20, OPTIONS_A20_AUTO);
+	CHECK_EQ(options_parse("a20=fas", &o), OPTIONS_E_INVALID);
+	CHECK_EQ(o.errors[0].reason, OPTIONS_R_A20);
+	CHECK_EQ(options_parse("a20=", &o), OPTIONS_E_INVALID);
+	CHECK_EQ(o.errors[0].reason, OPTIONS_R_MISSING);
+	CHECK_EQ(options_parse("a20", &o), OPTIONS_E_INVALID);
+	CHECK_EQ(o.errors[0].reason, OPTIONS_R_MISSING);
 }
 
 /** Unknown words and error records: limits and cutting. */
