@@ -198,6 +198,9 @@ record_facts() {
         record val size "$loader" "$(file_size "${LOADER[$loader]}")"
         record meta "sha256 $loader" - "$(file_sha256 "${LOADER[$loader]}" | cut -c1-12)"
     done
+    # memboot's memdisk embeds the injection payload (build/inject.cpio.gz)
+    # as it is: its size budget counts the loader without it.
+    [[ -f $BUILD/inject.cpio.gz ]] && record meta payload_bytes - "$(file_size "$BUILD/inject.cpio.gz")"
     rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
     if [[ -n $(git -C "$REPO" status --porcelain 2>/dev/null) ]]; then
         rev="$rev + uncommitted changes"

@@ -195,6 +195,14 @@ def rows(r):
     sizes = [f"{r.median('size', ld):.0f} bytes" if r.median("size", ld) else "?"
              for ld in LOADERS]
     out.append(["Binary size", *sizes, size_cmp(r)])
+    payload = r.size("payload_bytes")
+    if payload and r.median("size", "memboot"):
+        own = r.median("size", "memboot") - payload
+        out.append(["Binary size without memboot's injection payload "
+                    f"({payload} bytes, gzip, carried as it is)",
+                    sizes[0], f"{own:.0f} bytes (budget 32768)",
+                    f"{own / r.median('size', 'syslinux') * 100:.0f} % of SYSLINUX's"
+                    if r.median("size", "syslinux") else "–"])
     out.append(["gzip inflate at boot, the loader's own report",
                 inflate_cell(r, "syslinux", "– (prints none)"),
                 inflate_cell(r, "memboot", "n/a (not implemented yet)"), "–"])

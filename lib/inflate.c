@@ -44,6 +44,19 @@
 #define LIT_MASK ((1u << INFLATE_LIT_BITS) - 1)
 #define DIST_MASK ((1u << INFLATE_DIST_BITS) - 1)
 
+/*
+ * The hot paths (decoding a block, copying matches, the CRC) are built -O2
+ * by GCC even where the file is built -Os (the BIOS loader, where size
+ * counts): under QEMU's TCG, -Os there inflated 17% slower (60 MB of
+ * compressible data: 1363 ms against 1168, medians of 5). Clang builds
+ * (memdisk.efi) take the file's own -O2.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
+#define INFLATE_HOT_O2 1
+#else
+#define INFLATE_HOT_O2 0
+#endif
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define INFLATE_LE 1
 #else
@@ -125,6 +138,10 @@ static inline unsigned load_le16(const uint8_t *p)
 	return (unsigned)p[0] | (unsigned)p[1] << 8;
 }
 
+#if INFLATE_HOT_O2
+#pragma GCC push_options
+#pragma GCC optimize("O2")
+#endif
 /** CRC-32 of p[0..n) continuing from crc (0 to start): slice-by-8. */
 uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 {
@@ -151,6 +168,10 @@ uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 		crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xff];
 	return ~crc;
 }
+
+#if INFLATE_HOT_O2
+#pragma GCC pop_options
+#endif
 
 /** A short English description of an inflate_rc value. */
 const char *inflate_strerror(int rc)
@@ -440,6 +461,10 @@ static int read_dynamic(struct inflate_state *s)
 	return INFLATE_OK;
 }
 
+#if INFLATE_HOT_O2
+#pragma GCC push_options
+#pragma GCC optimize("O2")
+#endif
 /* ---- Output ------------------------------------------------------------- */
 
 /** Pass the output produced since the last flush to the chunk callback. */
@@ -681,6 +706,10 @@ static int decode_block(struct inflate_state *s)
 			return rc;
 	}
 }
+
+#if INFLATE_HOT_O2
+#pragma GCC pop_options
+#endif
 
 /** Copy a stored block, from the byte boundary after its header bits. */
 static int stored_block(struct inflate_state *s)

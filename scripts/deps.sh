@@ -14,9 +14,11 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential musl-tools clang libclang-rt-14-dev
+    # zopfli packs memdisk's body (scripts/pack-memdisk.sh)
+    zopfli
     qemu-system-x86 seabios ipxe-qemu
     syslinux-common syslinux-utils isolinux syslinux
-    mtools dosfstools xorriso cpio busybox-static kmod python3
+    mtools dosfstools xorriso cpio busybox-static kmod python3 xz-utils
     binutils coreutils gzip file man-db grub-rescue-pc
     # GRUB's i386-pc modules and grub-mkrescue, for the linux16 boot tests (never
     # grub-pc: nothing here installs GRUB on the host's disk); GRUB's x86_64-efi

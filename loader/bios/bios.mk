@@ -41,7 +41,6 @@ $(BUILD)/memdisk.elf: $(BIOS_OBJ) $(BUILD)/bios/loader.lds
 	@ld -m elf_i386 -nostdlib --gc-sections -z noexecstack --no-warn-rwx-segments \
 	    -T $(BUILD)/bios/loader.lds -Map $(BUILD)/memdisk.map -o $@ $(BIOS_OBJ)
 
-$(BUILD)/memdisk: $(BUILD)/memdisk.elf tests/check_header.sh
-	@echo "  OBJCOPY $@"
-	@objcopy -O binary $< $@
+$(BUILD)/memdisk: $(BUILD)/memdisk.elf scripts/pack-memdisk.sh tests/check_header.sh
+	@scripts/pack-memdisk.sh $< $@
 	@tests/check_header.sh $@

@@ -11,11 +11,24 @@
 #define MEMBOOT_LOADER_LAYOUT_H
 
 /* The setup (real-mode) part: boot sector + this many sectors. */
-#define SETUP_SECTS 7
+#define SETUP_SECTS 4
 #define SETUP_BYTES ((SETUP_SECTS + 1) * 512)
+
+/*
+ * The real-mode stack (setup.S, and the BIOS calls of the C side): 2 KiB
+ * right after the setup part, in the heap the boot loader leaves there
+ * (the boot protocol's real-mode area runs to X+0x8000 at least; Linux's
+ * own setup puts its stack there when the loader gives no heap_end_ptr).
+ * It is not in the file.
+ */
+#define RM_STACK_TOP (SETUP_BYTES + 2048)
 
 /* Where the protected-mode part is loaded and linked (code32_start). */
 #define PM_BASE 0x100000
+
+/* Where the packed body is unpacked and linked (unpack.c): the head and the
+ * packed body, loaded at PM_BASE, must end below it (pack-memdisk.sh checks). */
+#define BODY_BASE 0x130000
 
 /*
  * The GDT of the loader (setup.S) and of the driver's raw copy (driver.S):

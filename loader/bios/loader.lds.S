@@ -9,6 +9,10 @@
  */
 #include "layout.h"
 
+/* The objects of the head, by file name (loader/bios/ and lib/ objects). */
+#define HEAD_INPUT(secs) \
+	*start32.o(secs) *unpack.o(secs) *gunzip_small.o(secs) *string.o(secs) *libc.o(secs)
+
 OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)
 ENTRY(_start16)
@@ -21,9 +25,24 @@ SECTIONS
 	}
 	_setup_end = .;
 
-	.text PM_BASE : AT(SETUP_BYTES) {
+	/* The head: what runs before the body is unpacked (unpack.c), and
+	 * what both need. It is carried as linked; the body after it, packed. */
+	.head PM_BASE : AT(SETUP_BYTES) {
 		_pm_start = .;
 		KEEP(*(.text.start32))
+		HEAD_INPUT(.text .text.* .rodata .rodata.* .data .data.*)
+		/* The injection payload (payload.S): gzip data already, so it
+		 * is carried as it is, not packed again. */
+		. = ALIGN(16);
+		KEEP(*(.payload))
+		. = ALIGN(16);
+		_blob = .;
+	}
+
+	/* The body, linked where unpack.c puts it; the file carries it gzipped
+	 * after the head (scripts/pack-memdisk.sh), the driver's bytes with it. */
+	.text BODY_BASE : AT(SETUP_BYTES + (_blob - PM_BASE)) {
+		_body_start = .;
 		*(.text .text.*)
 		*(.rodata .rodata.*)
 		*(.data .data.*)
@@ -31,7 +50,7 @@ SECTIONS
 		_driver_pm = .;
 	}
 
-	.driver 0 : AT(SETUP_BYTES + _driver_pm - PM_BASE) {
+	.driver 0 : AT(SETUP_BYTES + (_blob - PM_BASE) + (_driver_pm - BODY_BASE)) {
 		_driver_start = .;
 		KEEP(*(.driver))
 		. = ALIGN(16);
@@ -47,12 +66,13 @@ SECTIONS
 		_end = .;
 	}
 
-	_syssize = (_pm_file_end - PM_BASE + 15) / 16;
+	_syssize = 0;	/* scripts/pack-memdisk.sh writes it */
 	_init_size = _end - PM_BASE;
 
 	/DISCARD/ : { *(.note*) *(.comment) *(.eh_frame) *(.note.gnu.property) }
 }
 
 ASSERT(_setup_end == SETUP_BYTES, "setup part larger than SETUP_SECTS")
+ASSERT(_blob - PM_BASE <= BODY_BASE - PM_BASE - 0x8000, "the head leaves under 32 KiB for the packed body")
 ASSERT(_driver_size < 0x4000, "resident driver too large")
 ASSERT(_end < 0x200000, "loader larger than 1 MiB")

@@ -4,7 +4,7 @@
  * and the hooks), embedded so that memdisk stays one file to deploy. The
  * same file memdisk.efi embeds (loader/efi/payload.S).
  */
-	.section .rodata.payload,"a"
+	.section .payload,"a"
 	.balign 16
 	.globl payload_start
 	.globl payload_end

@@ -82,6 +82,8 @@ handover_offset:.long	0
 	.set	hdr_ramdisk_image, ramdisk_image
 	.set	hdr_ramdisk_size, ramdisk_size
 	.set	hdr_cmd_line_ptr, cmd_line_ptr
+	.globl	hdr_syssize
+	.set	hdr_syssize, syssize
 	.set	hdr_type_of_loader, type_of_loader
 
 version_str:
@@ -96,7 +98,7 @@ setup_main:
 	movw	%ax, %ds
 	movw	%ax, %es
 	movw	%ax, %ss
-	movw	$(rm_stack_top - _setup_start), %sp
+	movw	$RM_STACK_TOP, %sp		/* in the heap after us (layout.h) */
 	pushw	%ax
 	movw	$(1f - _setup_start), %bx	/* (no PUSH imm16: cpu_check must run on an 8086) */
 	pushw	%bx
@@ -464,7 +466,7 @@ rm_real:
 	movw	%ax, %fs		/* real-mode bases in every register */
 	movw	%ax, %gs
 	movw	%ax, %ss
-	movl	$(rm_stack_top - _setup_start), %esp	/* all 32 bits: no PM leftovers */
+	movl	$RM_STACK_TOP, %esp		/* all 32 bits: no PM leftovers */
 	movw	rm_regs + RM_ES, %ax
 	movw	%ax, %es
 	movl	rm_regs + RM_EAX, %eax
@@ -547,6 +549,3 @@ rm_regs:	.space	RM_SIZE
 	.balign	16
 rm_buf:		.space	64		/* a buffer real-mode calls can reach */
 
-	.balign	16
-rm_stack:	.space	1792		/* BIOS calls from the C side; what fits in 8 sectors */
-rm_stack_top:

@@ -35,6 +35,7 @@ _start32:
 	/* Tell setup.S where to come back to. */
 	movl	$pm_return, setup_var(pm_return_ptr)
 	pushl	%esi
+	call	unpack_body			/* the body, to BODY_BASE (unpack.c) */
 	call	loader_main
 	/* loader_main does not return; stop if it does. */
 9:	hlt

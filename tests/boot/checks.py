@@ -351,6 +351,22 @@ def check_screen(case):
     case.note = "screen: " + re.sub(" +", " ", line)
 
 
+def check_geodsp(case, want):
+    """SYSLINUX's geometry display (geodsp1s.img from syslinux-common) ran
+    from the RAM disk: its lines for drive 80h show the geometry INT 13h
+    AH=08h gave (want: "0006,3F,20", max cylinder, max head, sectors, hex),
+    the CHS and EDD reads of the image's first and last sectors, up to its
+    verdict ("D=EDD")."""
+    screen = read_text(case.path("screen.txt"))
+    flat = " ".join(screen.split())
+    need(case.reached, f"'{case.until_text}' never appeared on the screen: {flat[-300:]}")
+    need(re.search(r"CHS " + re.escape(want) + r"\b", flat),
+         f"geodsp shows no \"CHS {want}\" line: {flat[-300:]}")
+    need(flat.count("@EDD") >= 2, f"geodsp did not make its two EDD reads: {flat[-300:]}")
+    case.note = "geodsp: " + " | ".join(l.strip() for l in screen.splitlines()
+                                        if l.strip().startswith(("80CHS", "CHS", "@CHS", "@EDD")))
+
+
 def check_phram_plain(case, want):
     """Debian live-boot's plain "phram=memdisk,$(memdiskfind)" line.  With
     SYSLINUX MEMDISK and an ISO whose size is not a multiple of 4 KiB the

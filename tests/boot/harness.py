@@ -555,4 +555,29 @@ def prep_sign(case):
     case.loader_bin = signed
 
 
-PREPS = {"": None, "pmem": prep_pmem, "enter": prep_enter, "sign": prep_sign}
+def damaged_copy(case, name, edit):
+    """A copy of the loader with edit(bytearray) applied; it becomes the case's loader."""
+    with open(case.loader_bin, "rb") as f:
+        data = bytearray(f.read())
+    edit(data)
+    out = case.path(name)
+    with open(out, "wb") as f:
+        f.write(data)
+    case.loader_bin = out
+
+
+def prep_cutself(case):
+    """memdisk cut like a download that stopped: its last 4 KiB (inside the
+    packed body, which ends the file) are gone; the header still counts them."""
+    damaged_copy(case, "memdisk-cut", lambda d: d.__delitem__(slice(len(d) - 4096, None)))
+
+
+def prep_flipself(case):
+    """memdisk with one bit flipped 8000 bytes before its end (in the packed body)."""
+    def flip(d):
+        d[len(d) - 8000] ^= 0x10
+    damaged_copy(case, "memdisk-flip", flip)
+
+
+PREPS = {"": None, "pmem": prep_pmem, "enter": prep_enter, "sign": prep_sign,
+         "cutself": prep_cutself, "flipself": prep_flipself}

@@ -470,11 +470,25 @@ make_grub_stick() {
 # whose boot configuration such packages' scripts would touch). NAME:
 #   ipxe.iso       /usr/lib/ipxe/ipxe.iso of ipxe (iPXE's own boot CD)
 #   memtest.iso    /usr/lib/memtest86+/memtest86+x64.iso of memtest86+
+#   memtest32.iso  /usr/lib/memtest86+/memtest86+ia32.iso of memtest86+ (32-bit build)
+#   geodsp1s.img   SYSLINUX's one-sector geometry display, a hard disk image
+#                  (/usr/lib/syslinux/mbr/diag/geodsp/geodsp1s.img.xz of
+#                  syslinux-common, unpacked: neither memdisk reads xz)
 pkg_image() {
     local pkg path deb debs=$CACHE/debs
     case $1 in
+        geodsp1s.img)
+            local xz=/usr/lib/syslinux/mbr/diag/geodsp/geodsp1s.img.xz out=$MEDIA/pkg/geodsp1s.img
+            [[ -f $xz ]] || die "syslinux-common has no $xz (scripts/deps.sh installs it)"
+            if [[ ! -f $out || $xz -nt $out ]]; then
+                mkdir -p "$MEDIA/pkg"
+                xz -dc "$xz" >"$out.tmp" && mv "$out.tmp" "$out" || die "could not unpack $xz"
+            fi
+            printf '%s\n' "$out"
+            return 0 ;;
         ipxe.iso) pkg=ipxe path=usr/lib/ipxe/ipxe.iso ;;
         memtest.iso) pkg=memtest86+ path=usr/lib/memtest86+/memtest86+x64.iso ;;
+        memtest32.iso) pkg=memtest86+ path=usr/lib/memtest86+/memtest86+ia32.iso ;;
         *) die "unknown package image '$1'" ;;
     esac
     mkdir -p "$debs"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gunzip_small.h"
 #include "inflate.h"
 #include "test.h"
 
@@ -250,8 +251,9 @@ static int roundtrip(const char *what, const uint8_t *data, size_t n, int level,
 {
 	struct buf gz = gzip_data(data, n, level, "in.dat");
 	static struct inflate_state st;
-	uint8_t *in, *out = malloc(n ? n : 1);
-	size_t got = 12345, used = 0, off, i;
+	static struct gunzip_small_ws sws;
+	uint8_t *in, *out = malloc(n ? n : 1), *plain;
+	size_t got = 12345, used = 0, off, i, plain_n;
 	uint32_t isize = 0;
 	struct prog pr = { 0, 1, 0, 0 };
 	int rc, btype;
@@ -277,6 +279,24 @@ static int roundtrip(const char *what, const uint8_t *data, size_t n, int level,
 	memset(out, 0, n);
 	CHECK_EQ(gunzip_ws(&st, in, gz.n, out, n, NULL, NULL, NULL), INFLATE_OK);
 	CHECK(n == 0 || !memcmp(out, data, n));
+
+	/* memdisk's small decoder (gunzip_small.c) on the same data, in a
+	 * member without the file name (what pack-memdisk.sh writes): exactly
+	 * sized, one byte short, and cut anywhere. */
+	off = gz_data_offset(&gz);
+	plain_n = 10 + gz.n - off;
+	plain = malloc(plain_n);
+	memcpy(plain, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+	memcpy(plain + 10, gz.p + off, gz.n - off);
+	CHECK_EQ(gunzip_small(&sws, in, gz.n, out, n, &got), GUNZIP_SMALL_BAD_HEADER);
+	memset(out, 0, n);
+	got = 12345;
+	CHECK_EQ(gunzip_small(&sws, plain, plain_n, out, n, &got), GUNZIP_SMALL_OK);
+	CHECK_EQ(got, n);
+	CHECK(n == 0 || !memcmp(out, data, n));
+	if (n)
+		CHECK_EQ(gunzip_small(&sws, plain, plain_n, out, n - 1, &got),
+			 GUNZIP_SMALL_OUTPUT_FULL);
 
 	/* The bare deflate stream, exactly sized. */
 	off = gz_data_offset(&gz);
@@ -321,11 +341,23 @@ static int roundtrip(const char *what, const uint8_t *data, size_t n, int level,
 					inflate_strerror(rc));
 				all = 0;
 			}
+			if (i < plain_n) {
+				uint8_t *pcut = dup_exact(plain, i);
+
+				rc = gunzip_small(&sws, pcut, i, out, n, &got);
+				if (rc == GUNZIP_SMALL_OK || got > n) {
+					fprintf(stderr, "  %s -%d cut at %zu/%zu: gunzip_small %d\n",
+						what, level, i, plain_n, rc);
+					all = 0;
+				}
+				free(pcut);
+			}
 			free(cut);
 		}
 		CHECK(all);
 	}
 	btype = (int)first_btype(&gz);
+	free(plain);
 	free(in);
 	free(gz.p);
 	free(out);
