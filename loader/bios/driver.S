@@ -379,138 +379,10 @@ chs_seek:
 1:	movb	$ST_NOSECT, %al
 	jmp	done_err
 
-/* ---- AH=45h: lock, unlock, lock status (AL = 0, 1, 2): a count ---- */
-edd_lock:
-	movb	F_EAX(%bp), %al
-	movb	%cs:drv_locks, %ah
-	cmpb	$1, %al
-	jb	1f
-	je	2f
-	cmpb	$2, %al
-	jne	bad_cmd
-	jmp	3f
-1:	incb	%ah			/* lock */
-	jz	4f
-	jmp	3f
-2:	testb	%ah, %ah		/* unlock */
-	jz	5f
-	decb	%ah
-3:	movb	%ah, %cs:drv_locks
-	movb	%ah, F_EAX(%bp)		/* AL = locks held */
-	movb	$0, F_AH(%bp)
-	jmp	done_ok_keep
-4:	movb	$0xb4, %al		/* lock count exceeded */
-	jmp	done_err
-5:	movb	$0xb0, %al		/* volume not locked */
-	jmp	done_err
-
-/* ---- AH=46h: eject: a RAM disk stays (locked: B1h, else B2h) ---- */
-edd_eject:
-	movb	$0xb2, %al		/* volume not removable */
-	cmpb	$0, %cs:drv_locks
-	je	done_err
-	movb	$0xb1, %al		/* volume locked in drive */
-	jmp	done_err
-
 done_ok_keep_al:
 	/* AL stays the caller's count (all of it was transferred). */
 	movb	$0, F_AH(%bp)
 	jmp	done_ok_keep
-
-/* ---- AH=41h: EDD installation check ---- */
-edd_check:
-	cmpw	$0x55aa, F_EBX(%bp)
-	jne	bad_cmd
-	movw	$0xaa55, F_EBX(%bp)
-	movw	$0x0007, F_ECX(%bp)	/* extended access, removable, EDD */
-	movb	$0x30, F_AH(%bp)	/* EDD 3.0 */
-	jmp	done_ok_keep
-
-/* ---- AH=42h/43h: extended read and write (DAP at DS:SI) ---- */
-ext_write:
-	testb	$DF_RO, %cs:drv_flags
-	jz	ext_rw
-	movb	$ST_WRPROT, %al
-	jmp	done_err
-ext_read:
-ext_rw:
-	movw	F_DS(%bp), %ds
-	movw	F_ESI(%bp), %si
-	cmpb	$0x10, (%si)		/* packet size */
-	jb	bad_cmd
-	movzwl	2(%si), %ecx		/* count */
-	movzwl	6(%si), %edi		/* buffer segment */
-	shll	$4, %edi
-	movzwl	4(%si), %eax
-	addl	%eax, %edi
-	cmpl	$0xffffffff, 4(%si)	/* FFFF:FFFF: a flat 64-bit address follows */
-	jne	1f
-	cmpb	$0x18, (%si)
-	jb	bad_cmd
-	cmpl	$0, 0x14(%si)
-	jne	bad_cmd			/* above 4 GiB */
-	movl	0x10(%si), %edi
-1:	cmpl	$0, 0x0c(%si)
-	jne	ext_range		/* LBA above 2^32 */
-	movl	8(%si), %eax
-	movb	F_AH(%bp), %bl		/* 42h read, 43h write, 44h verify, 47h seek */
-	subb	$0x40, %bl		/* 02h / 03h / 04h / 07h, as rw_sectors takes them */
-	cmpb	$0x07, %bl
-	jne	2f
-	movl	$1, %ecx		/* seek: the LBA must exist; no count */
-2:
-	pushw	%si
-	call	rw_sectors
-	popw	%si
-	movw	F_DS(%bp), %ds
-	jc	ext_fail
-	jmp	done_ok
-ext_range:
-	movb	$ST_NOSECT, %al
-ext_fail:
-	movw	$0, 2(%si)		/* nothing transferred */
-	jmp	done_err
-
-/* ---- AH=48h: drive parameters (result buffer at DS:SI) ---- */
-ext_params:
-	movw	F_DS(%bp), %es
-	movw	F_ESI(%bp), %di
-	movw	%es:(%di), %cx		/* buffer size */
-	cmpw	$0x1a, %cx
-	jb	bad_cmd
-	movw	$0x1a, %ax
-	cmpw	$0x1e, %cx
-	jb	1f
-	movw	$0x1e, %ax
-	movl	$0xffffffff, %es:0x1a(%di)	/* no EDD configuration parameters */
-1:	movw	%ax, %es:(%di)
-	movw	%cs:drv_edd_flags, %ax
-	movw	%ax, %es:2(%di)
-	movzwl	%cs:drv_cyl, %eax
-	movl	%eax, %es:4(%di)
-	movzwl	%cs:drv_heads, %eax
-	movl	%eax, %es:8(%di)
-	movzbl	%cs:drv_spt, %eax
-	movl	%eax, %es:12(%di)
-	movl	%cs:drv_sectors, %eax
-	movl	%eax, %es:16(%di)
-	movl	$0, %es:20(%di)
-	movb	%cs:drv_sector_shift, %cl
-	movw	$1, %ax
-	shlw	%cl, %ax
-	movw	%ax, %es:24(%di)
-	jmp	done_ok
-
-/* ---- AX=4B01h: El Torito status: the 19-byte specification packet ---- */
-cd_status:
-	movw	F_DS(%bp), %es
-	movw	F_ESI(%bp), %di
-	movw	$drv_spec_packet, %si
-	movw	%cs, %ax
-	movw	%ax, %ds
-	movw	$19, %cx
-	rep movsb
-	jmp	done_ok
 
 /*
  * drv_boot: the loader's last step, in real mode (setup.S's rm_boot_real
@@ -570,8 +442,13 @@ rw_sectors:
 	cmpb	$0x03, %bl
 	ja	8f			/* verify, seek: in range is all */
 1:	pushl	%ecx
+	movl	$0xffffffff, %edx	/* the image: no end but the disk's */
+	cmpw	$0, %cs:drv_map_n
+	je	5f
 	call	map_find		/* ESI = source, EDX = sectors it runs for */
-	popl	%ecx
+	jmp	6f
+5:	call	image_at
+6:	popl	%ecx
 	cmpl	%ecx, %edx
 	jbe	2f
 	movl	%ecx, %edx		/* the run: what is left, or less */
@@ -604,40 +481,13 @@ rw_sectors:
 	stc
 	ret
 
-/*
- * map_find: EAX = sector -> ESI = its linear address, EDX = sectors the
- * same source runs for from there (up to the next map entry; unbounded in
- * the image). Keeps EAX, EBX, EDI; changes ECX.
- */
-map_find:
-	pushw	%bx
-	movl	$0xffffffff, %edx	/* no entry after EAX yet */
-	movw	%cs:drv_map_off, %bx
-	movw	%cs:drv_map_n, %cx
-1:	jcxz	3f
+/* image_at: EAX = sector -> ESI = its linear address in the image.
+ * Changes CL. (The sector map's map_find, in the extension, ends here too.) */
+image_at:
 	movl	%eax, %esi
-	subl	%cs:(%bx), %esi		/* sectors past the entry's first */
-	jb	2f			/* the entry starts after EAX: the next one */
-	cmpl	%cs:4(%bx), %esi
-	jae	4f			/* past its end */
-	movl	%cs:4(%bx), %edx
-	subl	%esi, %edx		/* sectors left in the entry */
-	movb	%cs:drv_sector_shift, %cl
-	shll	%cl, %esi
-	addl	%cs:8(%bx), %esi
-	popw	%bx
-	ret
-2:	movl	%cs:(%bx), %edx
-	subl	%eax, %edx		/* the image, up to that entry */
-	jmp	3f
-4:	addw	$12, %bx
-	decw	%cx
-	jmp	1b
-3:	movl	%eax, %esi
 	movb	%cs:drv_sector_shift, %cl
 	shll	%cl, %esi
 	addl	%cs:drv_image_base, %esi
-	popw	%bx
 	ret
 
 /*
@@ -845,7 +695,7 @@ e820:
 	pushw	%cs
 	popw	%ds
 	imulw	$E820_BIOS_RECORD, %bx, %si
-	addw	$drv_e820_map, %si
+	addw	%cs:drv_e820_off, %si
 	movw	$E820_BIOS_RECORD, %cx
 	cld
 	rep movsb
@@ -931,6 +781,8 @@ drv_zero:	.word	0
 	.globl	drv_map_n, drv_map_off
 drv_map_n:	.word	0		/* sector map entries (0: the disk is the image) */
 drv_map_off:	.word	0		/* where they are, in the driver (after the command line) */
+	.globl	drv_e820_off
+drv_e820_off:	.word	0		/* where the memory map is: drv_ext or drv_e820_map */
 	.globl	drv_copy_mode
 drv_copy_mode:	.byte	COPY_RAW
 	.balign	4
@@ -953,7 +805,6 @@ drv_gdt:
 drv_gdtr:
 	.word	GDT_ENTRIES * 8 - 1
 	.long	0			/* patched: linear address of drv_gdt */
-drv_spec_packet:.space	19
 	.globl	drv_dpt
 drv_dpt:	.space	11		/* floppy parameter table (INT 1Eh) */
 
@@ -970,6 +821,183 @@ drv_mbft:
 	.space	40			/* the mBFT header (built by the installer) */
 drv_mdi:
 	.space	30			/* the MDI */
+
+/* ================================================================ */
+/*
+ * The extension: what a floppy without EDD never runs (EDD, AH=41h-49h;
+ * El Torito's AX=4B01h; the sector map of memboot's injection). The
+ * installer leaves it out for such a disk (install_code_bytes): the
+ * resident driver then ends at drv_ext, and the memory map and the
+ * command line follow there instead of at drv_e820_map. The dispatch in
+ * "ours" never reaches it then: AH=41h-49h need DF_EDD, 4B01h DF_ELTORITO,
+ * map_find a sector map.
+ */
+	.balign	4
+	.globl	drv_ext
+drv_ext:
+
+/* ---- AH=45h: lock, unlock, lock status (AL = 0, 1, 2): a count ---- */
+edd_lock:
+	movb	F_EAX(%bp), %al
+	movb	%cs:drv_locks, %ah
+	cmpb	$1, %al
+	jb	1f
+	je	2f
+	cmpb	$2, %al
+	jne	bad_cmd
+	jmp	3f
+1:	incb	%ah			/* lock */
+	jz	4f
+	jmp	3f
+2:	testb	%ah, %ah		/* unlock */
+	jz	5f
+	decb	%ah
+3:	movb	%ah, %cs:drv_locks
+	movb	%ah, F_EAX(%bp)		/* AL = locks held */
+	movb	$0, F_AH(%bp)
+	jmp	done_ok_keep
+4:	movb	$0xb4, %al		/* lock count exceeded */
+	jmp	done_err
+5:	movb	$0xb0, %al		/* volume not locked */
+	jmp	done_err
+
+/* ---- AH=46h: eject: a RAM disk stays (locked: B1h, else B2h) ---- */
+edd_eject:
+	movb	$0xb2, %al		/* volume not removable */
+	cmpb	$0, %cs:drv_locks
+	je	done_err
+	movb	$0xb1, %al		/* volume locked in drive */
+	jmp	done_err
+
+/* ---- AH=41h: EDD installation check ---- */
+edd_check:
+	cmpw	$0x55aa, F_EBX(%bp)
+	jne	bad_cmd
+	movw	$0xaa55, F_EBX(%bp)
+	movw	$0x0007, F_ECX(%bp)	/* extended access, removable, EDD */
+	movb	$0x30, F_AH(%bp)	/* EDD 3.0 */
+	jmp	done_ok_keep
+
+/* ---- AH=42h/43h: extended read and write (DAP at DS:SI) ---- */
+ext_write:
+	testb	$DF_RO, %cs:drv_flags
+	jz	ext_rw
+	movb	$ST_WRPROT, %al
+	jmp	done_err
+ext_read:
+ext_rw:
+	movw	F_DS(%bp), %ds
+	movw	F_ESI(%bp), %si
+	cmpb	$0x10, (%si)		/* packet size */
+	jb	bad_cmd
+	movzwl	2(%si), %ecx		/* count */
+	movzwl	6(%si), %edi		/* buffer segment */
+	shll	$4, %edi
+	movzwl	4(%si), %eax
+	addl	%eax, %edi
+	cmpl	$0xffffffff, 4(%si)	/* FFFF:FFFF: a flat 64-bit address follows */
+	jne	1f
+	cmpb	$0x18, (%si)
+	jb	bad_cmd
+	cmpl	$0, 0x14(%si)
+	jne	bad_cmd			/* above 4 GiB */
+	movl	0x10(%si), %edi
+1:	cmpl	$0, 0x0c(%si)
+	jne	ext_range		/* LBA above 2^32 */
+	movl	8(%si), %eax
+	movb	F_AH(%bp), %bl		/* 42h read, 43h write, 44h verify, 47h seek */
+	subb	$0x40, %bl		/* 02h / 03h / 04h / 07h, as rw_sectors takes them */
+	cmpb	$0x07, %bl
+	jne	2f
+	movl	$1, %ecx		/* seek: the LBA must exist; no count */
+2:
+	pushw	%si
+	call	rw_sectors
+	popw	%si
+	movw	F_DS(%bp), %ds
+	jc	ext_fail
+	jmp	done_ok
+ext_range:
+	movb	$ST_NOSECT, %al
+ext_fail:
+	movw	$0, 2(%si)		/* nothing transferred */
+	jmp	done_err
+
+/* ---- AH=48h: drive parameters (result buffer at DS:SI) ---- */
+ext_params:
+	movw	F_DS(%bp), %es
+	movw	F_ESI(%bp), %di
+	movw	%es:(%di), %cx		/* buffer size */
+	cmpw	$0x1a, %cx
+	jb	bad_cmd
+	movw	$0x1a, %ax
+	cmpw	$0x1e, %cx
+	jb	1f
+	movw	$0x1e, %ax
+	movl	$0xffffffff, %es:0x1a(%di)	/* no EDD configuration parameters */
+1:	movw	%ax, %es:(%di)
+	movw	%cs:drv_edd_flags, %ax
+	movw	%ax, %es:2(%di)
+	movzwl	%cs:drv_cyl, %eax
+	movl	%eax, %es:4(%di)
+	movzwl	%cs:drv_heads, %eax
+	movl	%eax, %es:8(%di)
+	movzbl	%cs:drv_spt, %eax
+	movl	%eax, %es:12(%di)
+	movl	%cs:drv_sectors, %eax
+	movl	%eax, %es:16(%di)
+	movl	$0, %es:20(%di)
+	movb	%cs:drv_sector_shift, %cl
+	movw	$1, %ax
+	shlw	%cl, %ax
+	movw	%ax, %es:24(%di)
+	jmp	done_ok
+
+/* ---- AX=4B01h: El Torito status: the 19-byte specification packet ---- */
+cd_status:
+	movw	F_DS(%bp), %es
+	movw	F_ESI(%bp), %di
+	movw	$drv_spec_packet, %si
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movw	$19, %cx
+	rep movsb
+	jmp	done_ok
+
+/*
+ * map_find: EAX = sector -> ESI = its linear address, EDX = sectors the
+ * same source runs for from there (up to the next map entry; unbounded in
+ * the image). Keeps EAX, EBX, EDI; changes ECX.
+ */
+map_find:
+	pushw	%bx
+	movl	$0xffffffff, %edx	/* no entry after EAX yet */
+	movw	%cs:drv_map_off, %bx
+	movw	%cs:drv_map_n, %cx
+1:	jcxz	3f
+	movl	%eax, %esi
+	subl	%cs:(%bx), %esi		/* sectors past the entry's first */
+	jb	2f			/* the entry starts after EAX: the next one */
+	cmpl	%cs:4(%bx), %esi
+	jae	4f			/* past its end */
+	movl	%cs:4(%bx), %edx
+	subl	%esi, %edx		/* sectors left in the entry */
+	movb	%cs:drv_sector_shift, %cl
+	shll	%cl, %esi
+	addl	%cs:8(%bx), %esi
+	popw	%bx
+	ret
+2:	movl	%cs:(%bx), %edx
+	subl	%eax, %edx		/* the image, up to that entry */
+	jmp	3f
+4:	addw	$12, %bx
+	decw	%cx
+	jmp	1b
+3:	call	image_at
+	popw	%bx
+	ret
+
+drv_spec_packet:.space	19		/* El Torito's specification packet (AX=4B01h) */
 	.balign	4
 drv_e820_map:				/* the map, then the command line: appended */
 	.globl	drv_end

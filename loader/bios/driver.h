@@ -30,7 +30,7 @@ extern char drv_int13[], drv_int15[], drv_old13[], drv_old15[], drv_image_base[]
 	drv_sectors[], drv_cyl[], drv_heads[], drv_spt[], drv_sector_shift[], drv_drive[],
 	drv_flags[], drv_ndrives[], drv_shift_limit[], drv_floppy_type[], drv_dpt_seg[], drv_dpt_off[],
 	drv_e801_kib[], drv_e801_blocks[], drv_88_kib[], drv_e820_count[], drv_spec_packet[],
-	drv_mbft[], drv_mdi[], drv_e820_map[], drv_dpt[], drv_gdt[], drv_gdtr[],
+	drv_mbft[], drv_mdi[], drv_e820_map[], drv_ext[], drv_e820_off[], drv_dpt[], drv_gdt[], drv_gdtr[],
 	drv_seg_patch[], drv_copy_mode[], drv_int15_target[], drv_use_sse[], drv_bda_status[],
 	drv_edd_flags[], drv_map_n[], drv_map_off[], drv_boot[], drv_boot_src[], drv_boot_dst[],
 	drv_boot_len[], drv_boot_target[], drv_boot_stack[];

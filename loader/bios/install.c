@@ -59,9 +59,16 @@ uint8_t install_flags(const struct diskplan *p)
 	return f;
 }
 
-uint32_t install_fixed_bytes(const char *cmdline, uint32_t n_map)
+uint32_t install_code_bytes(uint8_t flags, uint32_t n_map)
 {
-	return (uint32_t)drv_e820_map + (uint32_t)strlen(cmdline) + 1 + 3 +
+	if ((flags & (DF_EDD | DF_CDROM | DF_ELTORITO)) || n_map)
+		return (uint32_t)drv_e820_map;
+	return (uint32_t)drv_ext;
+}
+
+uint32_t install_fixed_bytes(const char *cmdline, uint8_t flags, uint32_t n_map)
+{
+	return install_code_bytes(flags, n_map) + (uint32_t)strlen(cmdline) + 1 + 3 +
 	       n_map * (uint32_t)sizeof(struct drv_map_entry);
 }
 
@@ -75,7 +82,10 @@ void install_driver(const struct install *in, struct installed *out)
 	uint8_t *map;
 	char *cl;
 
-	memcpy(lin(base), _driver_pm, (uint32_t)(_driver_end - _driver_start));
+	uint32_t code = install_code_bytes(in->flags, in->n_map);
+
+	/* The driver; without its extension when this disk never needs it. */
+	memcpy(lin(base), _driver_pm, code);
 	DRV(uint32_t, base, drv_image_base) = in->image_addr;
 	DRV(uint32_t, base, drv_sectors) = in->view_sectors ? in->view_sectors : in->sectors;
 	DRV(uint16_t, base, drv_cyl) = in->cylinders;
@@ -90,13 +100,16 @@ void install_driver(const struct install *in, struct installed *out)
 	DRV(uint16_t, base, drv_e801_kib) = in->e801_kib;
 	DRV(uint16_t, base, drv_e801_blocks) = in->e801_blocks;
 	DRV(uint16_t, base, drv_88_kib) = in->kib_88;
-	memcpy(lin(base + (uint32_t)drv_spec_packet), in->spec_packet, sizeof(in->spec_packet));
+	if (code > (uint32_t)drv_spec_packet)
+		memcpy(lin(base + (uint32_t)drv_spec_packet), in->spec_packet,
+		       sizeof(in->spec_packet));
 	memcpy(lin(base + (uint32_t)drv_dpt), in->dpt, 11);
 	DRV(uint16_t, base, drv_dpt_seg) = seg;
 	DRV(uint16_t, base, drv_dpt_off) = (uint16_t)(uint32_t)drv_dpt;
 
 	/* The edited memory map, then the command line. */
-	map = lin(base + (uint32_t)drv_e820_map);
+	map = lin(base + code);
+	DRV(uint16_t, base, drv_e820_off) = (uint16_t)code;
 	for (i = 0; i < in->e820->n; i++) {
 		uint32_t next;
 
@@ -173,6 +186,8 @@ void install_driver(const struct install *in, struct installed *out)
 	}
 
 	out->size = (uint32_t)basemem * 1024 - base;
+	out->used = install_fixed_bytes(in->cmdline, in->flags, in->n_map) +
+		    in->e820->n * E820_BIOS_RECORD;
 	out->mbft = base + (uint32_t)drv_mbft;
 }
 

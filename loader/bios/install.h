@@ -44,14 +44,22 @@ struct install {
 /** Where the driver went. */
 struct installed {
 	uint32_t size;            /**< bytes of base memory taken */
+	uint32_t used;            /**< of which the driver and its data use (the rest: rounding to KiB) */
 	uint32_t mbft;            /**< physical address of the mBFT */
 };
 
 /** The driver's DF_* flags for a disk plan. */
 uint8_t install_flags(const struct diskplan *p);
 
+/**
+ * The driver's code and fixed data that stay resident: all of it, or up to
+ * drv_ext (driver.S) for a disk that needs no EDD, El Torito or sector map
+ * (a floppy by default): about 500 bytes less.
+ */
+uint32_t install_code_bytes(uint8_t flags, uint32_t n_map);
+
 /** The driver's size besides its copy of the memory map (E820_BIOS_RECORD an entry). */
-uint32_t install_fixed_bytes(const char *cmdline, uint32_t n_map);
+uint32_t install_fixed_bytes(const char *cmdline, uint8_t flags, uint32_t n_map);
 
 /**
  * Tell the installed driver at @p base what drv_boot copies (@p len bytes

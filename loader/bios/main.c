@@ -449,10 +449,10 @@ static void inject_view(struct install *in, const struct diskplan *p)
 }
 
 /** Step 7: the driver's place under the top of base memory (lib/bios.c). */
-static uint32_t place_driver(uint16_t bda_kib, uint32_t n_map)
+static uint32_t place_driver(uint16_t bda_kib, uint8_t flags, uint32_t n_map)
 {
 	uint32_t top = bios_basemem_top(&e820, bda_kib), base;
-	int rc = bios_place_driver(&e820, e820_scratch, top, install_fixed_bytes(cmdline, n_map),
+	int rc = bios_place_driver(&e820, e820_scratch, top, install_fixed_bytes(cmdline, flags, n_map),
 				   E820_BIOS_RECORD, &base);
 
 	if (rc == BIOS_E_NO_ROOM)
@@ -629,7 +629,7 @@ void loader_main(uint32_t setup)
 	boot_src = im.addr + (uint32_t)plan.boot_offset;
 	place_disk(&in.image_addr, &plan, &boot_src, &in.sectors);
 	inject_view(&in, &plan);
-	in.base = place_driver(bda_kib, in.n_map);
+	in.base = place_driver(bda_kib, install_flags(&plan), in.n_map);
 	describe_driver(&in, &plan);
 
 	/* Step 9: the boot code must land in free base memory. */
@@ -644,8 +644,9 @@ void loader_main(uint32_t setup)
 	}
 
 	install_driver(&in, &out);
-	con_printf("memdisk: %u sectors of %u bytes at %x; driver at %x (%u bytes), mBFT at %x\n",
-		   in.sectors, 1u << in.sector_shift, in.image_addr, in.base, out.size, out.mbft);
+	con_printf("memdisk: %u sectors of %u bytes at %x; driver at %x (%u bytes, %u used), "
+		   "mBFT at %x\n", in.sectors, 1u << in.sector_shift, in.image_addr, in.base,
+		   out.size, out.used, out.mbft);
 	if (opt.pause) {
 		con_printf("memdisk: press a key to boot\n");
 		wait_key();
