@@ -6,12 +6,14 @@
  * (loader/bios/unpack.c), so it must be small more than fast. Codes are
  * decoded a bit at a time from canonical counts (no lookup tables), the
  * CRC-32 a byte at a time from a table built in the working memory. lib/inflate.c is the fast decoder the
- * body uses for images; this one is about a fifth of its size.
+ * body uses for images; this one is about a quarter of its size.
  *
  * Every input is checked: a damaged or cut stream ends with an error code,
  * never a read past the input or a write past the output.
  */
 #include "gunzip_small.h"
+
+#include "deflate_tables.h"
 
 #include "libc.h"
 
@@ -94,21 +96,6 @@ static int decode(struct gz *g, const struct huff *h)
 	return -1;
 }
 
-/* Length and distance codes: base values and extra bits (RFC 1951 3.2.5). */
-static const uint16_t len_base[29] = {
-	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-	35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
-};
-static const uint8_t len_extra[29] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-};
-static const uint16_t dist_base[30] = {
-	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-	257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
-};
-/* Distance code i has i / 2 - 1 extra bits (0 for codes 0-3). */
-
 /** One block's compressed data with codes lit and dist. */
 static int codes(struct gz *g, const struct huff *lit, const struct huff *dist)
 {
@@ -129,11 +116,11 @@ static int codes(struct gz *g, const struct huff *lit, const struct huff *dist)
 		sym -= 257;
 		if (sym >= 29)
 			return GUNZIP_SMALL_BAD_DATA;
-		n = len_base[sym] + bits(g, len_extra[sym]);
+		n = deflate_len_base[sym] + bits(g, deflate_len_extra[sym]);
 		sym = decode(g, dist);
 		if (sym < 0 || sym >= 30)
 			return GUNZIP_SMALL_BAD_DATA;
-		d = dist_base[sym] + bits(g, sym < 4 ? 0 : (unsigned)sym / 2 - 1);
+		d = deflate_dist_base[sym] + bits(g, deflate_dist_extra[sym]);
 		if (g->short_input)
 			return GUNZIP_SMALL_BAD_DATA;
 		if (d > g->len)
@@ -170,11 +157,6 @@ static int stored(struct gz *g)
 	return 0;
 }
 
-/** The order of the code-length code's lengths (RFC 1951 3.2.7). */
-static const uint8_t cl_order[19] = {
-	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
-};
-
 /** Read a dynamic block's codes into lit and dist (fixed: the fixed ones). */
 static int tables(struct gz *g, struct huff *lit, struct huff *dist, int fixed)
 {
@@ -199,7 +181,7 @@ static int tables(struct gz *g, struct huff *lit, struct huff *dist, int fixed)
 			return GUNZIP_SMALL_BAD_DATA;
 		memset(lens, 0, 19);
 		for (i = 0; i < ncl; i++)
-			lens[cl_order[i]] = (uint8_t)bits(g, 3);
+			lens[deflate_cl_order[i]] = (uint8_t)bits(g, 3);
 		if (g->short_input || build(&cl, lens, 19))
 			return GUNZIP_SMALL_BAD_DATA;
 		for (i = 0; i < nlit + ndist;) {

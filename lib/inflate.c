@@ -30,6 +30,8 @@
 #include "libc.h"
 #include "inflate.h"
 
+#include "deflate_tables.h"
+
 /** Width of the bit buffer: 64 bits on x86-64, 32 on i386 (see inflate.h). */
 #define BB_BITS ((unsigned)(8 * sizeof(inflate_bitbuf_t)))
 /** Input bytes that must remain for the fast loop: three word refills. */
@@ -63,31 +65,11 @@
 #define INFLATE_LE 0
 #endif
 
-/** Base match length of length symbols 257..285 (RFC 1951 3.2.5). */
-static const uint16_t len_base[29] = {
-	3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-	31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
-};
-/** Extra bits of length symbols 257..285. */
-static const uint8_t len_extra[29] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-	2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-};
-/** Base distance of distance symbols 0..29. */
-static const uint16_t dist_base[30] = {
-	1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-	33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
-	1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
-};
-/** Extra bits of distance symbols 0..29. */
-static const uint8_t dist_extra[30] = {
-	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
-	6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
-};
-/** Order in which the code length code's lengths are sent. */
-static const uint8_t cl_order[19] = {
-	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
-};
+#define len_base deflate_len_base
+#define len_extra deflate_len_extra
+#define dist_base deflate_dist_base
+#define dist_extra deflate_dist_extra
+#define cl_order deflate_cl_order
 
 /* ---- CRC-32 ------------------------------------------------------------- */
 

@@ -57,7 +57,8 @@ $(BUILD)/inject.cpio: tools/tools.mk $(BUILD)/mkcpio $(BUILD)/memdisk-attach ini
                       initramfs/udev/69-memboot.rules
 	$(BUILD)/mkcpio $@ $(PAYLOAD_FILES)
 
-# gzip-compressed (the kernel unpacks each segment by its own magic): 100 KiB
-# become about 45 in the loader.
+# gzip-compressed (the kernel unpacks each segment by its own magic), by
+# zopfli, which finds a smaller deflate stream than gzip -9 (58 KiB against
+# 59 for the 121 KiB cpio).
 $(BUILD)/inject.cpio.gz: $(BUILD)/inject.cpio
-	gzip -9nc $< >$@
+	zopfli --i15 -c $< >$@

@@ -11,7 +11,8 @@
 
 /* The objects of the head, by file name (loader/bios/ and lib/ objects). */
 #define HEAD_INPUT(secs) \
-	*start32.o(secs) *unpack.o(secs) *gunzip_small.o(secs) *string.o(secs) *libc.o(secs)
+	*start32.o(secs) *unpack.o(secs) *gunzip_small.o(secs) *deflate_tables.o(secs) \
+	*string.o(secs) *libc.o(secs)
 
 OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)
