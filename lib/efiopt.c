@@ -35,7 +35,7 @@ int efiopt_bios_only(const char *w)
 	static const char *const names[] = {
 		"raw", "bigraw", "int", "safeint", "c", "h", "s", "offset", "edd", "ebios",
 		"noedd", "noebios", "cbios", "dpt", "nodpt", "mem", "nopass", "nopassany",
-		"stack", "pmem",
+		"stack", "pmem", "a20",
 	};
 	size_t i;
 

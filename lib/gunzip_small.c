@@ -49,23 +49,33 @@ static unsigned bits(struct gz *g, unsigned n)
 	return v;
 }
 
+/* build()'s rules for incomplete codes, those of lib/inflate.c's build_code
+ * (and zlib's): the code-length code must be complete; a literal/length or
+ * distance code may be empty or a single code of length 1; the fixed codes
+ * are taken as they are. */
+#define CODE_COMPLETE 0
+#define CODE_DYNAMIC 1
+#define CODE_FIXED 2
+
 /** Build h from n code lengths; 0 if the lengths are a usable code. */
-static int build(struct huff *h, const uint8_t *lens, unsigned n)
+static int build(struct huff *h, const uint8_t *lens, unsigned n, int rule)
 {
 	uint16_t offs[16];
-	unsigned i;
+	unsigned i, used;
 	int left = 1;
 
 	memset(h->count, 0, sizeof(h->count));
 	for (i = 0; i < n; i++)
 		h->count[lens[i]]++;
-	if (h->count[0] == n)
-		return 0;                       /* no codes: fine until one is used */
+	used = n - h->count[0];
 	for (i = 1; i < 16; i++) {
 		left = 2 * left - h->count[i];
 		if (left < 0)
 			return -1;              /* more codes than bits allow */
 	}
+	if (left > 0 && rule != CODE_FIXED &&
+	    !(rule == CODE_DYNAMIC && (used == 0 || (used == 1 && h->count[1] == 1))))
+		return -1;                      /* incomplete */
 	offs[1] = 0;
 	for (i = 1; i < 15; i++)
 		offs[i + 1] = (uint16_t)(offs[i] + h->count[i]);
@@ -182,7 +192,7 @@ static int tables(struct gz *g, struct huff *lit, struct huff *dist, int fixed)
 		memset(lens, 0, 19);
 		for (i = 0; i < ncl; i++)
 			lens[deflate_cl_order[i]] = (uint8_t)bits(g, 3);
-		if (g->short_input || build(&cl, lens, 19))
+		if (g->short_input || build(&cl, lens, 19, CODE_COMPLETE))
 			return GUNZIP_SMALL_BAD_DATA;
 		for (i = 0; i < nlit + ndist;) {
 			int sym = decode(g, &cl);
@@ -213,7 +223,8 @@ static int tables(struct gz *g, struct huff *lit, struct huff *dist, int fixed)
 		if (lens[256] == 0)
 			return GUNZIP_SMALL_BAD_DATA;   /* no end-of-block code */
 	}
-	if (build(lit, lens, nlit) || build(dist, lens + nlit, ndist))
+	if (build(lit, lens, nlit, fixed ? CODE_FIXED : CODE_DYNAMIC) ||
+	    build(dist, lens + nlit, ndist, fixed ? CODE_FIXED : CODE_DYNAMIC))
 		return GUNZIP_SMALL_BAD_DATA;
 	return 0;
 }

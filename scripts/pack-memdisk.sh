@@ -17,6 +17,9 @@ pm_base=$((0x100000))
 body_base=$((0x$(sym _body_start)))
 blob=$((0x$(sym _blob)))
 
+# Only these sections are carried: any other allocated one would be lost.
+other=$(objdump -h "$elf" | awk '/^ *[0-9]+ / { name = $2; getline; if ($0 ~ /ALLOC/ && name !~ /^\.(setup|head|text|driver|bss)$/) print name }')
+[ -z "$other" ] || { echo "pack-memdisk: sections the file would not carry: $other (loader.lds.S)" >&2; exit 1; }
 objcopy -O binary -j .setup "$elf" "$tmp/setup"
 objcopy -O binary -j .head "$elf" "$tmp/head"
 objcopy -O binary -j .text "$elf" "$tmp/text"

@@ -81,14 +81,19 @@ static void start(struct image *im)
 			   "uses under 100 bytes of the caller's)\n", opt.stack);
 	/* a20=: setup.S turned the gate off and on with that method only (a
 	 * failure stops there, in real mode). */
-	if (opt.a20) {
+	if (opt.a20 || *SETUP_VAR(uint8_t, a20_forced)) {
 		static const char *const how[] = { "", "the BIOS (INT 15h AX=2401h)",
 			"the keyboard controller", "the fast gate (port 92h)" };
+		uint8_t forced = *SETUP_VAR(uint8_t, a20_forced);
 
-		if (*SETUP_VAR(uint8_t, a20_was_on))
+		if (forced != opt.a20)
+			con_printf("memdisk: a20=: the real-mode entry read the command line "
+				   "differently (a quoted word?): it used %s\n",
+				   forced ? how[forced] : "no forced method");
+		else if (*SETUP_VAR(uint8_t, a20_was_on))
 			con_printf("memdisk: a20=: the A20 gate would not turn off, so %s was "
 				   "not tried\n", how[opt.a20]);
-		else if (*SETUP_VAR(uint8_t, a20_forced) == opt.a20)
+		else
 			con_printf("memdisk: a20=: A20 gate turned off, then on by %s\n",
 				   how[opt.a20]);
 	}

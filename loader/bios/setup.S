@@ -283,12 +283,18 @@ enable_a20:
 	movb	%bl, a20_forced
 	testb	%bl, %bl
 	jz	1f
-	movw	$0x2400, %ax		/* forced: off with every method first */
+	/* forced: off with that method only (the others may be what hangs) */
+	cmpb	$2, %bl
+	je	6f
+	ja	7f
+	movw	$0x2400, %ax
 	int	$0x15
-	call	a20_fast_off
-	movb	$0xdd, %ah
+	jmp	0f
+6:	movb	$0xdd, %ah
 	call	a20_kbc_out
-	call	a20_wait_off
+	jmp	0f
+7:	call	a20_fast_off
+0:	call	a20_wait_off
 	jnz	2f
 	movb	$1, a20_was_on		/* it would not go off: still on */
 	ret
@@ -334,6 +340,8 @@ a20_fast_off:
  * null command FFh some controllers need; each write waits, bounded, for
  * the input buffer to empty (no controller: the waits run out). */
 a20_kbc_out:
+	pushf
+	cli				/* the keyboard's IRQ handler must not come between */
 	call	kbc_wait
 	movb	$0xd1, %al
 	outb	%al, $0x64
@@ -343,6 +351,9 @@ a20_kbc_out:
 	call	kbc_wait
 	movb	$0xff, %al
 	outb	%al, $0x64
+	call	kbc_wait
+	popf
+	ret
 kbc_wait:
 	movw	$0xffff, %cx
 1:	inb	$0x64, %al
@@ -377,14 +388,15 @@ a20_wait_off:
 9:	ret
 
 /* a20_scan_option: BL = 1, 2 or 3 for a word a20=bios, a20=kbc or a20=fast
- * on the command line, else 0 (the C side reports other values). Reads a command line below 1 MiB. */
+ * on the command line (the last one), else 0 (the C side reports other
+ * values, and a word this scan and lib/options read differently). Reads a command line below 1 MiB. */
 a20_scan_option:
-	xorw	%bx, %bx
+	xorw	%bx, %bx		/* BH: the last valid word's method */
 	pushw	%ds
 	movl	cmd_line_ptr, %esi
 	testl	%esi, %esi
 	jz	9f
-	cmpl	$0x9f000, %esi
+	cmpl	$0xa0000 - 8, %esi
 	jae	9f
 	movl	%esi, %eax
 	shrl	$4, %eax
@@ -411,12 +423,14 @@ a20_scan_option:
 	movb	6(%si), %cl
 	andl	$0x00ffffff, %eax
 	cmpl	$0x0063626b, %eax	/* "kbc" */
-	jne	7f
+	jne	1b
 6:	cmpb	$' ', %cl
-	jbe	9f
-7:	xorw	%bx, %bx		/* another value: the C side says so */
+	ja	1b			/* another value: the C side says so */
+	movb	%bl, %bh		/* a later a20= wins, as in lib/options */
 	jmp	1b
-9:	popw	%ds
+9:	movb	%bh, %bl
+	xorb	%bh, %bh
+	popw	%ds
 	ret
 
 /* a20_on: ZF set if A20 is on (0:0x500 and 0xffff:0x510 are different bytes). */

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		if (!o.errors[i].word[0] || strlen(o.errors[i].word) > OPTIONS_WORD_MAX ||
 		    !strstr(line, o.errors[i].word) || o.errors[i].reason < OPTIONS_R_MISSING ||
-		    o.errors[i].reason > OPTIONS_R_NOVALUE ||
+		    o.errors[i].reason > OPTIONS_R_A20 ||
 		    !options_reason_str(o.errors[i].reason))
 			abort();
 	free(line);

@@ -65,6 +65,7 @@ static void test_words(void)
 	CHECK_EQ(o.bios.n_unknown, 1);
 	CHECK_STR(o.bios.unknown[0], "frobnicate=1");
 	CHECK(efiopt_bios_only("stack=4K"));
+	CHECK(efiopt_bios_only("a20=kbc"));
 	CHECK(!efiopt_bios_only("iso"));
 
 	/* A BIOS word with a bad value still reports through options_parse. */
