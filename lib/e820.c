@@ -395,6 +395,17 @@ static int run_last(const struct e820_map *m, uint64_t start, uint32_t type, uin
 	return found;
 }
 
+uint64_t e820_ram_bytes(const struct e820_map *m)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->e[i].type == E820_RAM)
+			sum += m->e[i].len;
+	return sum;
+}
+
 uint64_t e820_contiguous_end(const struct e820_map *m, uint64_t start)
 {
 	uint64_t last;

@@ -145,6 +145,9 @@ int e820_limit_ram(struct e820_map *m, uint64_t limit);
  */
 uint64_t e820_contiguous_end(const struct e820_map *m, uint64_t start);
 
+/** The bytes of all usable RAM (E820_RAM entries) in the map: the machine's RAM. */
+uint64_t e820_ram_bytes(const struct e820_map *m);
+
 /**
  * The INT 15h AX=E801h answer from the map: contiguous usable RAM from
  * 1 MiB; AX (= CX) the KiB of it below 16 MiB (at most 3C00h), BX (= DX)

@@ -4,6 +4,9 @@
  * The loader's console: every character goes to the screen through the
  * BIOS (INT 10h teletype) and to the first serial port, if the BIOS found
  * one, so that both people and test harnesses see the messages.
+ * con_init, con_putc, con_puts and give_back are in memdisk's head
+ * (loader.lds.S), so that unpack.c can say a damaged file before the body
+ * (die, con_printf) is unpacked.
  */
 #include <stdarg.h>
 
@@ -72,17 +75,12 @@ void wait_key(void)
 	rm_call(0x16, &r);
 }
 
-void die(const char *fmt, ...)
+void give_back(void)
 {
 	struct rm_regs r;
-	va_list ap;
 	int i;
 
-	con_puts("memdisk: error: ");
-	va_start(ap, fmt);
-	vprint(fmt, ap);
-	va_end(ap);
-	con_puts("\nmemdisk: giving the machine back to the BIOS (INT 18h)\n");
+	con_puts("memdisk: giving the machine back to the BIOS (INT 18h)\n");
 	/* About 3 s for a person to read it (INT 15h AH=86h waits in us). */
 	for (i = 0; i < 3; i++) {
 		memset(&r, 0, sizeof(r));
@@ -95,4 +93,16 @@ void die(const char *fmt, ...)
 	rm_call(0x18, &r);
 	for (;;)
 		__asm__ volatile("hlt");
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	con_puts("memdisk: error: ");
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+	con_putc('\n');
+	give_back();
 }

@@ -76,6 +76,8 @@ void con_puts(const char *s);
 void con_printf(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 /** Show the message, wait a moment, and give the machine back to the BIOS (INT 18h). */
 void die(const char *fmt, ...) __attribute__((format(__printf__, 1, 2), noreturn));
+/** "giving the machine back to the BIOS", about 3 s to read it, then INT 18h. */
+void give_back(void) __attribute__((noreturn));
 /** Read a key (INT 16h), for the "pause" option. */
 void wait_key(void);
 

@@ -32,6 +32,8 @@ SECTIONS
 		_pm_start = .;
 		KEEP(*(.text.start32))
 		HEAD_INPUT(.text .text.* .rodata .rodata.* .data .data.*)
+		/* the console's output, which unpack.c and die() share */
+		*console.o(.text.con_init .text.con_putc .text.con_puts .text.give_back)
 		/* The injection payload (payload.S): gzip data already, so it
 		 * is carried as it is, not packed again. */
 		. = ALIGN(16);

@@ -186,12 +186,8 @@ static void inflate_image(struct image *im)
 			die("the zip image is damaged (bad local header)");
 	}
 	{
-		uint64_t ram = 0;
-		uint32_t i;
+		uint64_t ram = e820_ram_bytes(&e820);
 
-		for (i = 0; i < e820.n; i++)
-			if (e820_store[i].type == E820_RAM)
-				ram += e820_store[i].len;
 		switch (inflate_size_check(usize, im->len, ram)) {
 		case INFLATE_SIZE_OK:
 			break;
@@ -319,6 +315,8 @@ static void place_disk(uint32_t *disk, const struct diskplan *p, uint32_t *boot_
 	if (pmem_size) {
 		if (e820_set_range(&e820, *disk, pmem_size, E820_PRAM))
 			die("the memory map is full");
+		con_printf("memdisk: pmem: %x-%x is legacy persistent memory (E820 type 12)\n",
+			   *disk, (uint32_t)(*disk + pmem_size - 1));
 	} else {
 		/* Whole pages, also where the disk starts inside the image
 		 * (offset=, a DOSEMU header, El Torito emulation): the page it
@@ -329,9 +327,6 @@ static void place_disk(uint32_t *disk, const struct diskplan *p, uint32_t *boot_
 		if (e820_set_range(&e820, lo, page_up(*disk + rlen) - lo, E820_RESERVED))
 			die("the memory map is full");
 	}
-	if (pmem_size)
-		con_printf("memdisk: pmem: %x-%x is legacy persistent memory (E820 type 12)\n",
-			   *disk, (uint32_t)(*disk + pmem_size - 1));
 	if (opt.mem_given && e820_limit_ram(&e820, opt.mem))
 		die("mem=: the memory map is full");
 }

@@ -5,14 +5,14 @@
  * the rest but the head, loader.lds.S) as one gzip member after the head;
  * this unpacks it to BODY_BASE, where it is linked, with the small decoder
  * of lib/gunzip_small.c. The head is only what that needs: the 32-bit entry
- * and the real-mode gateway (start32.S), this file, the decoder, memcpy
- * and memset. scripts/pack-memdisk.sh writes the file: setup, head, the
- * member, and syssize covering them. A damaged file (a cut download) is
- * said on the screen and the serial line before INT 18h, as every other
- * refusal of memdisk's.
+ * and the real-mode gateway (start32.S), this file, the decoder and
+ * DEFLATE's tables, memcpy and memset, and the console's output with
+ * give_back (console.c). scripts/pack-memdisk.sh writes the file: setup,
+ * head, the member, and syssize covering them. A damaged file (a cut
+ * download) is said on the screen and the serial line before INT 18h, as
+ * every other refusal of memdisk's.
  */
 #include "gunzip_small.h"
-#include "io.h"
 #include "layout.h"
 #include "libc.h"
 #include "loader.h"
@@ -28,28 +28,6 @@ static struct gunzip_small_ws unpack_ws;
 
 void unpack_body(void);
 
-/** s on the screen (INT 10h teletype) and the first serial port. */
-static void say(const char *s)
-{
-	uint16_t com = *(volatile uint16_t *)lin(BDA_COM1);
-	struct rm_regs r;
-	int i;
-
-	for (; *s; s++) {
-		if (*s == '\n')
-			say("\r");
-		if (com) {
-			for (i = 0; i < 100000 && !(inb(com + 5) & 0x20); i++)
-				;
-			outb(com, (uint8_t)*s);
-		}
-		memset(&r, 0, sizeof(r));
-		r.eax = 0x0e00 | (uint8_t)*s;
-		r.ebx = 0x0007;
-		rm_call(0x10, &r);
-	}
-}
-
 void unpack_body(void)
 {
 	static const char *const why[] = {
@@ -59,23 +37,15 @@ void unpack_body(void)
 	uint32_t pm_bytes = *SETUP_VAR(uint32_t, hdr_syssize) * 16u;
 	uint32_t head = (uint32_t)(_blob - (const uint8_t *)PM_BASE);
 	size_t want = (size_t)(_pm_file_end - _body_start), got = 0;
-	struct rm_regs r;
 	int rc = GUNZIP_SMALL_BAD_DATA;
 
 	if (pm_bytes > head)
 		rc = gunzip_small(&unpack_ws, _blob, pm_bytes - head, _body_start, want, &got);
 	if (rc == GUNZIP_SMALL_OK && got == want)
 		return;
-	say("memdisk: error: memdisk's own file is cut or corrupt (its packed part: ");
-	say(rc == GUNZIP_SMALL_OK ? "less data than it should hold" : why[rc]);
-	say("): fetch memdisk again\nmemdisk: giving the machine back to the BIOS (INT 18h)\n");
-	memset(&r, 0, sizeof(r));
-	r.eax = 0x8600;                 /* about 3 s to read it (INT 15h waits in us) */
-	r.ecx = 0x002d;
-	r.edx = 0xc6c0;
-	rm_call(0x15, &r);
-	memset(&r, 0, sizeof(r));
-	rm_call(0x18, &r);
-	for (;;)
-		__asm__ volatile("hlt");
+	con_init();
+	con_puts("memdisk: error: memdisk's own file is cut or corrupt (its packed part: ");
+	con_puts(rc == GUNZIP_SMALL_OK ? "less data than it should hold" : why[rc]);
+	con_puts("): fetch memdisk again\n");
+	give_back();
 }

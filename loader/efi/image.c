@@ -20,8 +20,6 @@
 #define LOW_LIMIT (1 * MIB)
 /** Bytes per Read() call: large enough to be fast, small enough for progress. */
 #define CHUNK (16 * MIB)
-/** The largest ratio DEFLATE reaches (258 bytes from about 2 bits), with room. */
-
 efi_status memory_map(void **map, uint64_t *size, uint64_t *desc_size)
 {
 	uint64_t key, n = 0;
@@ -169,9 +167,9 @@ static efi_status inflate_into(const uint8_t *in, uint64_t in_len, int place, st
 		error("%s says it inflates to 0 bytes: nothing to boot\n", img->name);
 		return EFI_VOLUME_CORRUPTED;
 	case INFLATE_SIZE_IMPOSSIBLE:
-		error("%s looks truncated or corrupt: its trailer says %u bytes inflated, which %llu "
+		error("%s looks truncated or corrupt: its %s says %u bytes inflated, which %llu "
 		      "compressed bytes cannot hold; fetch it again\n", img->name,
-		      (unsigned)out_len32, (unsigned long long)in_len);
+		      zip ? "header" : "trailer", (unsigned)out_len32, (unsigned long long)in_len);
 		return EFI_VOLUME_CORRUPTED;
 	case INFLATE_SIZE_OVER_RAM:
 		error("%s looks truncated or corrupt: its %s says %u MiB inflated, from %u MiB "

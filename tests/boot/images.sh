@@ -44,6 +44,9 @@
 #                    truncated, hugegz, cutgz; efihalf (the first half of the UEFI
 #                    test ISO)
 #   rescue-cd, rescue-floppy   Debian's GRUB rescue images, as shipped
+#   geodsp1s         SYSLINUX's one-sector geometry display, a hard disk image
+#                    (syslinux-common's geodsp1s.img.xz, unpacked: neither
+#                    memdisk reads xz)
 #   pkg:NAME         a bootable image another Debian package ships (pkg_image)
 #   efiiso:RULE      the UEFI test ISO (GRUB for x86_64-efi from grub-mkrescue,
 #                    test kernel and initramfs), its size obeying RULE
@@ -230,6 +233,7 @@ case_image() {
         rescue-cd) IMG=$GRUB_RESCUE/grub-rescue-cdrom.iso ;;
         pkg:*) IMG=$(pkg_image "${kind#pkg:}") || die "no image ${kind#pkg:}" ;;
         rescue-floppy) IMG=$GRUB_RESCUE/grub-rescue-floppy.img ;;
+        geodsp1s) IMG=$(geodsp_image) || die "no geodsp1s image" ;;
         live:*)
             IFS=: read -r _ flavor rule <<<"$kind"
             IMG=$dir/$name.iso
@@ -464,6 +468,18 @@ make_grub_stick() {
     rm -f "$out.cfg"
 }
 
+# geodsp_image: the path of SYSLINUX's geometry display, unpacked once from
+# the xz file syslinux-common installs (a package the tests need anyway).
+geodsp_image() {
+    local xz=/usr/lib/syslinux/mbr/diag/geodsp/geodsp1s.img.xz out=$MEDIA/geodsp1s.img
+    [[ -f $xz ]] || die "syslinux-common has no $xz (scripts/deps.sh installs it)"
+    if [[ ! -f $out || $xz -nt $out ]]; then
+        mkdir -p "$MEDIA"
+        xz -dc "$xz" >"$out.$$" && mv "$out.$$" "$out" || die "could not unpack $xz"
+    fi
+    printf '%s\n' "$out"
+}
+
 # pkg_image NAME: the path of a bootable image that a Debian package ships,
 # from the package's .deb (apt-get download into $CACHE/debs, unpacked with
 # dpkg-deb -x into $MEDIA/pkg/PACKAGE: nothing is installed on the host,
@@ -471,21 +487,9 @@ make_grub_stick() {
 #   ipxe.iso       /usr/lib/ipxe/ipxe.iso of ipxe (iPXE's own boot CD)
 #   memtest.iso    /usr/lib/memtest86+/memtest86+x64.iso of memtest86+
 #   memtest32.iso  /usr/lib/memtest86+/memtest86+ia32.iso of memtest86+ (32-bit build)
-#   geodsp1s.img   SYSLINUX's one-sector geometry display, a hard disk image
-#                  (/usr/lib/syslinux/mbr/diag/geodsp/geodsp1s.img.xz of
-#                  syslinux-common, unpacked: neither memdisk reads xz)
 pkg_image() {
     local pkg path deb debs=$CACHE/debs
     case $1 in
-        geodsp1s.img)
-            local xz=/usr/lib/syslinux/mbr/diag/geodsp/geodsp1s.img.xz out=$MEDIA/pkg/geodsp1s.img
-            [[ -f $xz ]] || die "syslinux-common has no $xz (scripts/deps.sh installs it)"
-            if [[ ! -f $out || $xz -nt $out ]]; then
-                mkdir -p "$MEDIA/pkg"
-                xz -dc "$xz" >"$out.tmp" && mv "$out.tmp" "$out" || die "could not unpack $xz"
-            fi
-            printf '%s\n' "$out"
-            return 0 ;;
         ipxe.iso) pkg=ipxe path=usr/lib/ipxe/ipxe.iso ;;
         memtest.iso) pkg=memtest86+ path=usr/lib/memtest86+/memtest86+x64.iso ;;
         memtest32.iso) pkg=memtest86+ path=usr/lib/memtest86+/memtest86+ia32.iso ;;

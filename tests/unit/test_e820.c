@@ -133,6 +133,8 @@ static void test_qemu(void)
 	CHECK_EQ(e820_int1588(&m), 0xffff);
 	CHECK_EQ(e820_contiguous_end(&m, MiB), img);
 	CHECK_EQ(e820_contiguous_end(&m, 0x9f000), 0x9f000);    /* not RAM */
+	/* All RAM: below 0x9f000, and from 1 MiB to the image (reserved now). */
+	CHECK_EQ(e820_ram_bytes(&m), 0x9f000 + (img - MiB));
 
 	/* The records the INT 15h hook returns. */
 	CHECK_EQ(e820_bios_record(&m, 0, r, &next), E820_OK);
